@@ -1,0 +1,55 @@
+import type { Auth } from '../../../shared/action';
+import { isPlainObject, setOwn } from './safe-object';
+
+/**
+ * Adds the credential to a rendered request. Runs after templating, so a secret is never
+ * template-expanded (a `{{x}}` inside a token stays literal). Returns the body to send.
+ * Throws TypeError when body auth meets a body that is not a JSON object (the schema
+ * refuses that on save).
+ */
+export function applyAuth(auth: Auth, headers: Map<string, [string, string]>, body: unknown): unknown {
+  switch (auth.type) {
+    case 'none':
+      return body;
+    case 'bearer':
+      headers.set('authorization', ['Authorization', `Bearer ${auth.token}`]);
+      return body;
+    case 'basic':
+      headers.set('authorization', ['Authorization', `Basic ${basicCredentials(auth.username, auth.password)}`]);
+      return body;
+    case 'header':
+      headers.set(auth.name.toLowerCase(), [auth.name, auth.value]);
+      return body;
+    case 'body': {
+      if (body !== undefined && !isPlainObject(body)) throw new TypeError('body authentication needs a JSON object body');
+      // A copy: a literal body tree may be shared with the compiled template.
+      const out: Record<string, unknown> = {};
+      if (body) for (const k of Object.keys(body)) setOwn(out, k, body[k]);
+      setOwn(out, auth.name, auth.value);
+      return out;
+    }
+  }
+}
+
+/** base64 of `user:password`, as RFC 7617 wants (UTF-8). */
+export function basicCredentials(username: string, password: string): string {
+  return Buffer.from(`${username}:${password}`, 'utf8').toString('base64');
+}
+
+/**
+ * Every string the auth makes secret: the token, password or value, and derived forms that
+ * travel on the wire (the base64 Basic credentials). Echoes, logs and API answers have them masked.
+ */
+export function authSecrets(auth: Auth): string[] {
+  switch (auth.type) {
+    case 'none':
+      return [];
+    case 'bearer':
+      return [auth.token];
+    case 'basic':
+      return [auth.password, basicCredentials(auth.username, auth.password)];
+    case 'header':
+    case 'body':
+      return [auth.value];
+  }
+}

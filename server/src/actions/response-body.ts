@@ -1,0 +1,87 @@
+import type { Readable } from 'node:stream';
+
+/** 1 MiB: the most of an answer the engine reads. */
+export const DEFAULT_MAX_RESPONSE_BYTES = 1024 * 1024;
+
+/** Thrown when an answer is larger than the cap; the stream is destroyed at that point. */
+export class TooLargeError extends Error {
+  constructor(readonly limit: number) {
+    super(`response larger than ${limit} bytes`);
+    this.name = 'TooLargeError';
+  }
+}
+
+/**
+ * Reads a body up to `limit` bytes and stops (destroying the connection) as soon as it
+ * is over: a huge or endless answer costs at most `limit` bytes of memory.
+ */
+export async function readCapped(body: Readable, limit: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > limit) {
+      body.destroy();
+      throw new TooLargeError(limit);
+    }
+    chunks.push(chunk);
+  }
+  return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
+}
+
+/** Content types that are not data the model can read. */
+const BINARY = /^(image|audio|video|font)\/|^application\/(octet-stream|pdf|zip|gzip|x-tar|x-7z-compressed|vnd\.|msword|x-protobuf|protobuf)/;
+
+/** What an answer's content type says about how to read it. */
+export type BodyKind = 'json' | 'text' | 'binary' | 'unknown';
+
+export function bodyKind(contentType: string | undefined): BodyKind {
+  if (!contentType) return 'unknown';
+  const type = contentType.split(';', 1)[0]!.trim().toLowerCase();
+  if (type === 'application/json' || type.endsWith('+json') || type === 'text/json') return 'json';
+  if (BINARY.test(type) && !type.endsWith('+xml')) return 'binary';
+  return 'text';
+}
+
+/** Decodes text in the declared charset when Node knows it, UTF-8 otherwise. */
+export function decodeText(bytes: Buffer, contentType: string | undefined): string {
+  const charset = /charset\s*=\s*"?([\w.:-]+)/i.exec(contentType ?? '')?.[1];
+  if (charset && !/^utf-?8$/i.test(charset)) {
+    try {
+      return new TextDecoder(charset).decode(bytes);
+    } catch {
+      // Unknown charset label: fall back to UTF-8 below.
+    }
+  }
+  return bytes.toString('utf8');
+}
+
+/** The parsed answer, or why it cannot be read. */
+export type ParsedBody = { ok: true; data: unknown; text: string } | { ok: false; message: string; text: string };
+
+/**
+ * Turns the bytes into data: JSON when the content type says so (malformed JSON is an
+ * error), text for text types, JSON-or-text when no type is given; binary is refused.
+ */
+export function parseBody(bytes: Buffer, contentType: string | undefined): ParsedBody {
+  const kind = bodyKind(contentType);
+  if (kind === 'binary') return { ok: false, message: `binary content (${contentType}) cannot be read`, text: '' };
+  const text = decodeText(bytes, contentType);
+  if (text.length === 0) return { ok: true, data: null, text };
+  if (kind === 'json') {
+    try {
+      return { ok: true, data: JSON.parse(text), text };
+    } catch (err) {
+      return { ok: false, message: `malformed JSON: ${(err as Error).message}`, text };
+    }
+  }
+  if (text.includes('\u0000')) return { ok: false, message: 'binary content cannot be read', text: '' };
+  if (kind === 'unknown' && /^\s*[[{]/.test(text)) {
+    try {
+      return { ok: true, data: JSON.parse(text), text };
+    } catch {
+      // Not JSON after all: keep it as text.
+    }
+  }
+  return { ok: true, data: text, text };
+}

@@ -1,0 +1,54 @@
+import type { ActionContext, Auth, HttpMethod, KeyValue, ResponseShape, Variable } from '../../../shared/action';
+
+/** Why a call failed; DESIGN.md's list. The last three are set by the agent, not the engine. */
+export type CallErrorType =
+  | 'timeout'
+  | 'network'
+  | 'blocked'
+  | 'http_4xx'
+  | 'http_5xx'
+  | 'invalid_response'
+  | 'too_large'
+  | 'missing_variables'
+  | 'not_allowed'
+  | 'needs_confirmation';
+
+/** What the engine needs to make a call: an action or the User Data API. */
+export interface Endpoint {
+  method: HttpMethod;
+  url: string;
+  auth: Auth;
+  headers: KeyValue[];
+  query: KeyValue[];
+  body: string | null;
+  timeoutMs: number;
+  response: ResponseShape;
+  /** Declared variables (absent for the User Data API, which uses context only). */
+  variables?: Variable[];
+}
+
+/** The request as sent, every secret masked: for logs, call records and the test view. */
+export interface RequestEcho {
+  method: HttpMethod;
+  url: string;
+  headers: Record<string, string>;
+  body: string | null;
+}
+
+/** The result of one call: data, never a throw. */
+export interface ExecResult {
+  ok: boolean;
+  /** HTTP status of the last response, when one arrived. */
+  status?: number;
+  durationMs: number;
+  /** Attempts made (1 + retries). */
+  attempts: number;
+  request: RequestEcho;
+  /** The raw answer (parsed JSON or text, capped), for the admin's test view. Not for the model. */
+  response?: { status: number; headers: Record<string, string>; body: unknown };
+  /** What the model may see: shaped by `response.fields`, serialized and capped by `maxChars`. */
+  modelText?: string;
+  error?: { type: CallErrorType; message: string };
+}
+
+export type { ActionContext };

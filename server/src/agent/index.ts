@@ -1,0 +1,1 @@
+export { Agent, DEFAULT_LIMITS, type AgentLimits, type TurnMode, type TurnResult } from './agent';

@@ -1,0 +1,10 @@
+// Placeholder: the zendesk channel (webhook, API client, inbox handler) is built here.
+import type { Mount } from '../../http/app';
+import type { AppContext } from '../../http/context';
+import type { InboxHandler } from '../../inbox/worker';
+
+export const zendeskMount: Mount = () => {};
+
+export function zendeskHandler(_ctx: AppContext): InboxHandler {
+  return async () => {};
+}

@@ -1,0 +1,69 @@
+import express, { type Express } from 'express';
+import fs from 'node:fs';
+import path from 'node:path';
+import { repoRoot } from '../paths';
+import { tenantAuth } from './auth';
+import type { AppContext } from './context';
+import { errorHandler, notFound } from './errors';
+import { actionRoutes } from './routes/actions';
+import { settingsRoutes, userDataApiRoutes } from './routes/config-docs';
+import { conversationRoutes } from './routes/conversations';
+import { logRoutes } from './routes/logs';
+import { tenantRoutes } from './routes/tenants';
+
+/** Extra routers mounted before the API (webhooks need the raw body, so they parse their own). */
+export type Mount = (app: Express, ctx: AppContext) => void;
+
+/** The Express application: middleware, the `/v1` API, health, metrics, the admin page. */
+export function createApp(ctx: AppContext, mounts: Mount[] = []): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', true);
+  app.set('query parser', 'simple');
+
+  app.use((req, res, next) => {
+    const end = ctx.metrics.httpDuration.startTimer();
+    res.on('finish', () => {
+      const route = req.route?.path ? `${req.baseUrl}${req.route.path}` : req.baseUrl || 'unmatched';
+      ctx.metrics.httpRequests.inc({ method: req.method, route, status: String(res.statusCode) });
+      end({ method: req.method, route });
+    });
+    next();
+  });
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ ok: true, store: ctx.store.kind });
+  });
+  app.get('/metrics', async (_req, res) => {
+    res.type(ctx.metrics.registry.contentType).send(await ctx.metrics.registry.metrics());
+  });
+
+  for (const m of mounts) m(app, ctx);
+
+  const json = express.json({ limit: '256kb', strict: false });
+  app.use('/v1/tenants', json, tenantRoutes(ctx));
+  app.use('/v1', json, tenantAuth(ctx.store));
+  app.use('/v1/actions', actionRoutes(ctx));
+  app.use('/v1/user-data-api', userDataApiRoutes(ctx));
+  app.use('/v1/settings', settingsRoutes(ctx));
+  app.use('/v1/conversations', conversationRoutes(ctx));
+  app.use('/v1', logRoutes(ctx));
+
+  mountAdmin(app);
+  app.use(notFound);
+  app.use(errorHandler(ctx.log));
+  return app;
+}
+
+function mountAdmin(app: Express): void {
+  const dir = path.join(repoRoot(), 'server', 'public', 'admin');
+  app.get('/', (_req, res) => res.redirect('/admin/'));
+  if (fs.existsSync(path.join(dir, 'index.html'))) {
+    app.use('/admin', express.static(dir, { index: 'index.html', maxAge: '1h' }));
+    app.get('/admin/{*rest}', (_req, res) => res.sendFile(path.join(dir, 'index.html')));
+  } else {
+    app.get('/admin', (_req, res) => {
+      res.type('text').send('The admin page is not built yet: run `npm run build`.');
+    });
+  }
+}

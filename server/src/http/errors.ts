@@ -1,0 +1,35 @@
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import { AppError } from '../errors';
+import type { Logger } from '../logger';
+
+/** The one error shape: `{error: {code, message, details?}}`; never a stack trace. */
+export function errorHandler(log: Logger): ErrorRequestHandler {
+  return (err, req, res, _next) => {
+    if (res.headersSent) return;
+    if (err instanceof AppError) {
+      if (err.status >= 500) log.error({ err: { code: err.code, message: err.message }, path: req.path }, 'request failed');
+      res.status(err.status).json({ error: { code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) } });
+      return;
+    }
+    // body-parser's errors carry a `type` and a `status`.
+    const type = (err as { type?: string }).type;
+    if (type === 'entity.too.large') {
+      res.status(413).json({ error: { code: 'payload_too_large', message: 'request body is larger than 256 KiB' } });
+      return;
+    }
+    if (type === 'entity.parse.failed') {
+      res.status(400).json({ error: { code: 'malformed_json', message: 'request body is not valid JSON' } });
+      return;
+    }
+    if (type === 'encoding.unsupported' || type === 'charset.unsupported') {
+      res.status(415).json({ error: { code: 'unsupported_encoding', message: 'unsupported content encoding' } });
+      return;
+    }
+    log.error({ err }, 'unhandled error');
+    res.status(500).json({ error: { code: 'internal', message: 'internal error' } });
+  };
+}
+
+export const notFound: RequestHandler = (req, res) => {
+  res.status(404).json({ error: { code: 'not_found', message: `no route ${req.method} ${req.path}` } });
+};

@@ -1,0 +1,99 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import { ActionContext, ActionInput, READ_ONLY_ACTION_FIELDS, WRITE_METHODS, type ActionSpec } from '../../../../shared/action';
+import { NotFoundError } from '../../errors';
+import type { AppContext } from '../context';
+import { auditChanges, keepEndpointSecrets, maskEndpoint } from '../redact';
+import { parseInput, withoutReadOnly } from '../validate';
+import { runEndpointTest } from './endpoint-test';
+
+const TestBody = z.strictObject({
+  action: z.unknown().describe('The action to test, as it would be saved'),
+  actionId: z.string().optional().describe('When editing a saved action: masked secrets are taken from it'),
+  variables: z.record(z.string(), z.unknown()).default({}).describe('Sample values of the variables'),
+  contact: ActionContext.shape.contact.optional().describe('Sample customer for {{contact.*}} placeholders'),
+});
+const SavedTestBody = TestBody.omit({ action: true, actionId: true });
+
+/** Actions: CRUD (secrets masked out, kept when sent back masked) and test-before-saving. */
+export function actionRoutes(ctx: AppContext): Router {
+  const r = Router();
+  const { store } = ctx;
+
+  r.get('/', async (req, res) => {
+    const list = await store.listActions(req.tenant!.id);
+    res.json({ actions: list.map((a) => maskEndpoint(a)) });
+  });
+
+  r.post('/', async (req, res) => {
+    const spec = parseInput(ActionInput, keepEndpointSecrets(withoutReadOnly(req.body, READ_ONLY_ACTION_FIELDS), null));
+    const action = await store.createAction(req.tenant!.id, spec, {
+      actor: req.actor!,
+      entity: 'action',
+      entityId: null,
+      op: 'create',
+      changes: auditChanges(null, spec),
+    });
+    res.status(201).json(maskEndpoint(action));
+  });
+
+  r.post('/test', async (req, res) => {
+    const body = parseInput(TestBody, req.body);
+    const stored = body.actionId ? await store.getAction(req.tenant!.id, body.actionId) : null;
+    if (body.actionId && !stored) throw new NotFoundError('action');
+    const spec = parseInput(ActionInput, keepEndpointSecrets(withoutReadOnly(body.action, READ_ONLY_ACTION_FIELDS), stored), 'action');
+    res.json(await runEndpointTest(ctx, req.tenant!.id, spec, body.variables, body.contact));
+  });
+
+  r.get('/:id', async (req, res) => {
+    const a = await store.getAction(req.tenant!.id, req.params.id);
+    if (!a) throw new NotFoundError('action');
+    res.json(maskEndpoint(a));
+  });
+
+  r.put('/:id', async (req, res) => {
+    const before = await store.getAction(req.tenant!.id, req.params.id);
+    if (!before) throw new NotFoundError('action');
+    const spec = parseInput(ActionInput, keepEndpointSecrets(withoutReadOnly(req.body, READ_ONLY_ACTION_FIELDS), before));
+    const after = await store.replaceAction(req.tenant!.id, before.id, spec, {
+      actor: req.actor!,
+      entity: 'action',
+      entityId: before.id,
+      op: 'update',
+      changes: auditChanges(specOf(before), spec),
+    });
+    if (!after) throw new NotFoundError('action');
+    res.json(maskEndpoint(after));
+  });
+
+  r.delete('/:id', async (req, res) => {
+    const before = await store.getAction(req.tenant!.id, req.params.id);
+    if (!before) throw new NotFoundError('action');
+    const ok = await store.deleteAction(req.tenant!.id, before.id, {
+      actor: req.actor!,
+      entity: 'action',
+      entityId: before.id,
+      op: 'delete',
+      changes: [{ path: 'name', from: before.name }],
+    });
+    if (!ok) throw new NotFoundError('action');
+    res.status(204).end();
+  });
+
+  r.post('/:id/test', async (req, res) => {
+    const a = await store.getAction(req.tenant!.id, req.params.id);
+    if (!a) throw new NotFoundError('action');
+    const body = parseInput(SavedTestBody, req.body ?? {});
+    res.json(await runEndpointTest(ctx, req.tenant!.id, a, body.variables, body.contact));
+  });
+
+  return r;
+}
+
+function specOf(a: ActionSpec & { id?: string }): ActionSpec {
+  const copy = { ...a } as Record<string, unknown>;
+  for (const f of READ_ONLY_ACTION_FIELDS) delete copy[f];
+  return copy as ActionSpec;
+}
+
+export { WRITE_METHODS };

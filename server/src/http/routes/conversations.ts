@@ -1,0 +1,66 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import { NextMessage, StartConversation, type Conversation } from '../../../../shared/conversation';
+import { NotFoundError } from '../../errors';
+import type { TurnResult } from '../../agent';
+import type { AppContext } from '../context';
+import { parseInput } from '../validate';
+
+const ListQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+  channel: z.enum(['api', 'playground', 'zendesk', 'intercom']).optional(),
+});
+
+function turnBody(t: TurnResult) {
+  return {
+    reply: t.reply,
+    calls: t.calls,
+    ...(t.pending.length ? { pending: t.pending } : {}),
+    ...(t.fallback ? { fallback: true, needsHuman: true } : {}),
+  };
+}
+
+function summary(c: Conversation) {
+  const last = c.messages[c.messages.length - 1];
+  return {
+    id: c.id,
+    channel: c.channel,
+    externalId: c.externalId,
+    customer: c.customer,
+    messageCount: c.messages.length,
+    lastMessage: last ? { role: last.role, content: last.content.slice(0, 200), at: last.at } : null,
+    needsHuman: c.needsHuman,
+    createdAt: c.createdAt,
+    updatedAt: c.updatedAt,
+  };
+}
+
+/** The channel-agnostic conversation API and the conversation logs. */
+export function conversationRoutes(ctx: AppContext): Router {
+  const r = Router();
+  r.post('/', async (req, res) => {
+    const body = parseInput(StartConversation, req.body);
+    const t = await ctx.agent.start(req.tenant!.id, { channel: body.channel, customer: body.customer, message: body.message });
+    res.status(201).json({ id: t.conversation.id, ...turnBody(t) });
+  });
+  r.post('/:id/messages', async (req, res) => {
+    const body = parseInput(NextMessage, req.body);
+    const conv = await ctx.store.getConversation(req.tenant!.id, req.params.id);
+    if (!conv) throw new NotFoundError('conversation');
+    const t = await ctx.agent.reply(conv, body.message, conv.channel === 'zendesk' ? 'draft' : 'live');
+    res.json({ id: conv.id, ...turnBody(t) });
+  });
+  r.get('/', async (req, res) => {
+    const q = parseInput(ListQuery, req.query, 'query');
+    const list = await ctx.store.listConversations(req.tenant!.id, q);
+    res.json({ conversations: list.map(summary) });
+  });
+  r.get('/:id', async (req, res) => {
+    const conv = await ctx.store.getConversation(req.tenant!.id, req.params.id);
+    if (!conv) throw new NotFoundError('conversation');
+    const calls = await ctx.store.listCalls(req.tenant!.id, { conversationId: conv.id, limit: 1000 });
+    const { failures: _f, tenantId: _t, ...rest } = conv;
+    res.json({ ...rest, calls: calls.reverse() });
+  });
+  return r;
+}

@@ -1,0 +1,95 @@
+import fs from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import type { DestinationStream } from 'pino';
+import { ActionExecutor } from './actions';
+import { Agent, type AgentLimits } from './agent';
+import { loadConfig, type Config } from './config';
+import { createApp, type Mount } from './http/app';
+import type { AppContext } from './http/context';
+import { hashToken, newAdminToken } from './http/tokens';
+import { InboxWorker, type InboxHandler, type WorkerOptions } from './inbox/worker';
+import { createLogger, type Logger } from './logger';
+import { Metrics } from './metrics';
+import { openStore, type Store } from './store';
+import { channelMounts, channelHandlers } from './channels';
+
+export interface StartOptions {
+  /** Environment to parse (default process.env). */
+  env?: NodeJS.ProcessEnv;
+  logDestination?: DestinationStream;
+  agentLimits?: Partial<AgentLimits>;
+  worker?: Partial<WorkerOptions>;
+  /** Extra retry base for the executor (tests make it short). */
+  retryBaseMs?: number;
+}
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  config: Config;
+  store: Store;
+  ctx: AppContext;
+  log: Logger;
+  /** Set when this start created the first tenant. */
+  bootstrapToken?: string;
+  close(): Promise<void>;
+}
+
+/** Boots the whole server: config, store, first tenant, HTTP, inbox workers. */
+export async function startServer(opts: StartOptions = {}): Promise<RunningServer> {
+  const config = loadConfig(opts.env ?? process.env);
+  const log = createLogger(config.LOG_LEVEL, opts.logDestination);
+  const store = await openStore(config);
+  const metrics = new Metrics();
+  const executor = new ActionExecutor({ allowedPrivateHosts: config.ALLOWED_PRIVATE_HOSTS, ...(opts.retryBaseMs !== undefined ? { retryBaseMs: opts.retryBaseMs } : {}) });
+  const agent = new Agent({ store, executor, config, log, metrics }, opts.agentLimits);
+
+  let worker: InboxWorker | undefined;
+  const ctx: AppContext = { config, store, log, metrics, executor, agent, wakeWorkers: () => worker?.wake() };
+  const handlers: Partial<Record<string, InboxHandler>> = channelHandlers(ctx);
+  worker = new InboxWorker(store, handlers, log, opts.worker);
+
+  const bootstrapToken = await bootstrapTenant(store, config, log);
+  const mounts: Mount[] = channelMounts();
+  const app = createApp(ctx, mounts);
+  const server: Server = await new Promise((resolve, reject) => {
+    const s = app.listen(config.PORT, config.HOST, () => resolve(s));
+    s.on('error', reject);
+  });
+  server.keepAliveTimeout = 65_000;
+  worker.start();
+  const port = (server.address() as AddressInfo).port;
+  const url = `http://${config.HOST === '0.0.0.0' || config.HOST === '::' ? '127.0.0.1' : config.HOST}:${port}`;
+  log.info({ url, store: store.kind }, 'server listening');
+
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= (async () => {
+      // Stop accepting, let in-flight requests finish, then the workers' items, then the store.
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      });
+      await worker!.stop();
+      await executor.close();
+      await store.close();
+      log.info('server stopped');
+    })());
+
+  return { url, port, config, store, ctx, log, close, ...(bootstrapToken ? { bootstrapToken } : {}) };
+}
+
+/** On an empty store: the `default` tenant, its admin token in DATA_DIR/admin-token (0600). */
+async function bootstrapTenant(store: Store, config: Config, log: Logger): Promise<string | undefined> {
+  if ((await store.countTenants()) > 0) return undefined;
+  const token = newAdminToken();
+  const tenant = await store.createTenant('default', hashToken(token));
+  fs.mkdirSync(config.DATA_DIR, { recursive: true });
+  const file = path.resolve(config.DATA_DIR, 'admin-token');
+  fs.writeFileSync(file, token + '\n', { mode: 0o600 });
+  fs.chmodSync(file, 0o600);
+  log.info({ tenantId: tenant.id, tokenFile: file, adminUrl: `${config.publicUrl}/admin` }, 'created the default tenant; its admin token is in the token file');
+  return token;
+}

@@ -1,0 +1,19 @@
+import type { Config } from '../config';
+import { SecretBox, loadOrCreateKey } from './crypto';
+import type { Store } from './port';
+import { SqliteStore } from './sqlite';
+
+export type { Store, Tenant, AuditEntry, AuditInput, InboxItem, CallFilter } from './port';
+export { SecretBox } from './crypto';
+
+/** Opens the store the configuration names: MongoDB when MONGODB_URI is set, else the embedded file. */
+export async function openStore(config: Pick<Config, 'DATA_DIR' | 'MONGODB_URI' | 'ENCRYPTION_KEY'>): Promise<Store> {
+  if (config.MONGODB_URI) {
+    // Loaded only when used: the embedded default never pays for mongoose.
+    const { MongoStore } = await import('./mongo');
+    const box = new SecretBox(Buffer.from(config.ENCRYPTION_KEY!, 'base64'));
+    return MongoStore.connect(config.MONGODB_URI, box);
+  }
+  const box = new SecretBox(loadOrCreateKey(config.DATA_DIR, config.ENCRYPTION_KEY));
+  return new SqliteStore(config.DATA_DIR, box);
+}

@@ -1,0 +1,92 @@
+import { z } from 'zod';
+
+/** The customer of a conversation, as the channel reports them. */
+export const Customer = z
+  .strictObject({
+    id: z.string().max(200).optional().describe('Customer id in the helpdesk or your system'),
+    email: z.email().max(320).optional().describe('Customer email'),
+    name: z.string().max(200).optional().describe('Customer name'),
+    phone: z.string().max(50).optional().describe('Customer phone number'),
+    verified: z.boolean().describe('Whether the identity is verified: only then personal data is looked up'),
+  })
+  .describe('Who the AI is talking to');
+export type Customer = z.infer<typeof Customer>;
+
+/** `POST /v1/conversations` */
+export const StartConversation = z.strictObject({
+  customer: Customer,
+  message: z.string().min(1, 'message must not be empty').max(8000).describe('The customer message'),
+  channel: z.enum(['api', 'playground']).default('api').describe('Where the conversation happens'),
+});
+
+/** `POST /v1/conversations/:id/messages` */
+export const NextMessage = z.strictObject({
+  message: z.string().min(1, 'message must not be empty').max(8000).describe('The customer message'),
+});
+
+export type Channel = 'api' | 'playground' | 'zendesk' | 'intercom';
+
+/** One logged outbound call; secrets masked. */
+export interface CallRecord {
+  id: string;
+  conversationId: string | null;
+  turnId: string | null;
+  action: string;
+  method: string;
+  url: string;
+  status: number | null;
+  ok: boolean;
+  durationMs: number;
+  errorType?: string;
+  errorMessage?: string;
+  requestHeaders: Record<string, string>;
+  responseExcerpt: string;
+  at: string;
+}
+
+/** A write action the model asked for that waits for confirmation. */
+export interface Proposal {
+  id: string;
+  action: string;
+  actionId: string;
+  method: string;
+  url: string;
+  arguments: Record<string, unknown>;
+  /** The turn that proposed it: a confirmation must come in a later turn. */
+  turnId: string;
+  status: 'pending' | 'done' | 'failed' | 'expired';
+  createdAt: string;
+  expiresAt: string;
+  result?: { ok: boolean; status: number | null; errorType?: string; excerpt: string };
+}
+
+export interface Message {
+  role: 'user' | 'assistant';
+  content: string;
+  at: string;
+  turnId: string;
+  /** The reply is the fallback text: the AI failed. */
+  fallback?: boolean;
+}
+
+/** A stored conversation. */
+export interface Conversation {
+  id: string;
+  tenantId: string;
+  channel: Channel;
+  /** Ticket id (Zendesk) or conversation id (Intercom). */
+  externalId: string | null;
+  customer: Customer;
+  messages: Message[];
+  /** Names of actions that succeeded in this conversation (for `requires`). */
+  succeeded: string[];
+  pending: Proposal[];
+  /** The User Data API's answer, fetched once per conversation for a verified customer. */
+  userData: { ok: boolean; text: string; at: string } | null;
+  needsHuman: boolean;
+  /** Failure counts per call (action + arguments), so a failing call is not retried forever. */
+  failures: Record<string, number>;
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+}

@@ -1,0 +1,81 @@
+import { z } from 'zod';
+
+const secret = (what: string) =>
+  z
+    .string()
+    .max(4096)
+    .nullable()
+    .default(null)
+    .describe(`${what}. Write-only: stored encrypted, returned masked; the masked value sent back keeps it`);
+
+const baseUrl = z
+  .url('must be a URL')
+  .nullable()
+  .default(null)
+  .describe('Overrides the API address (a proxy, or a local stand-in in tests); null uses the real API');
+
+/** Zendesk credentials of a tenant. */
+export const ZendeskSettings = z
+  .strictObject({
+    subdomain: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9-]{0,62}$/i, 'must be the subdomain only, e.g. acme for acme.zendesk.com')
+      .nullable()
+      .default(null)
+      .describe('Zendesk subdomain: acme for acme.zendesk.com'),
+    email: z.email().nullable().default(null).describe('Agent email used with the API token'),
+    apiToken: secret('Zendesk API token (used with email as email/token basic auth)'),
+    oauthToken: secret('Zendesk OAuth access token (instead of email and API token)'),
+    webhookSecret: secret('Signing secret of the Zendesk webhook'),
+    baseUrl,
+  })
+  .describe('Zendesk connection');
+
+/** Intercom credentials of a tenant. */
+export const IntercomSettings = z
+  .strictObject({
+    appId: z
+      .string()
+      .regex(/^[a-z0-9]{4,32}$/i, 'must be the Intercom workspace (app) id')
+      .nullable()
+      .default(null)
+      .describe('Intercom workspace id (app_id)'),
+    accessToken: secret('Intercom access token'),
+    clientSecret: secret('Client secret of the Intercom app: signs webhook notifications'),
+    adminId: z.string().regex(/^[0-9]{1,20}$/, 'must be a numeric admin id').nullable().default(null).describe('Admin the AI replies as'),
+    region: z.enum(['us', 'eu', 'au']).default('us').describe('Data hosting region of the workspace'),
+    identityVerification: z
+      .boolean()
+      .default(false)
+      .describe('Whether the workspace enforces identity verification: only then are users treated as verified'),
+    baseUrl,
+  })
+  .describe('Intercom connection');
+
+/** A tenant's agent settings and helpdesk credentials. */
+export const SettingsInput = z
+  .strictObject({
+    instructions: z.string().max(8000).default('').describe('Instructions for the AI: tone, policies, what it may do'),
+    fallbackReply: z
+      .string()
+      .min(1)
+      .max(2000)
+      .default("Sorry, I can't look that up right now. A teammate will follow up.")
+      .describe('Reply used when the AI is unavailable'),
+    model: z.string().max(200).nullable().default(null).describe('Model name; null uses the server default (OPENAI_MODEL)'),
+    agentName: z.string().max(100).default('Support assistant').describe('Name the AI signs with; the {{agent_name}} context variable'),
+    zendesk: ZendeskSettings.default(ZendeskSettings.parse({})),
+    intercom: IntercomSettings.default(IntercomSettings.parse({})),
+  })
+  .describe('Agent settings');
+export type SettingsInput = z.input<typeof SettingsInput>;
+export type Settings = z.output<typeof SettingsInput>;
+
+/** Paths of the secret fields in settings. */
+export const SETTINGS_SECRET_PATHS = [
+  'zendesk.apiToken',
+  'zendesk.oauthToken',
+  'zendesk.webhookSecret',
+  'intercom.accessToken',
+  'intercom.clientSecret',
+] as const;
