@@ -68,8 +68,13 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
   const close = () =>
     (closing ??= (async () => {
       // Stop accepting, let in-flight requests finish, then the workers' items, then the store.
+      // Keep-alive connections that go idle after their last response are closed as they do.
       await new Promise<void>((resolve) => {
-        server.close(() => resolve());
+        const sweep = setInterval(() => server.closeIdleConnections(), 50);
+        server.close(() => {
+          clearInterval(sweep);
+          resolve();
+        });
         server.closeIdleConnections();
       });
       await worker!.stop();
