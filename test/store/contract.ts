@@ -52,6 +52,7 @@ function conversation(tenantId: string, over: Partial<Conversation> = {}): Conve
     pending: [],
     userData: null,
     needsHuman: false,
+    failures: {},
     version: 1,
     createdAt: at,
     updatedAt: at,

@@ -21,9 +21,9 @@ export class SecretBox {
   open(sealed: string): string {
     if (!sealed.startsWith(PREFIX)) throw new ConfigError('stored secret is not encrypted');
     const raw = Buffer.from(sealed.slice(PREFIX.length), 'base64');
-    const d = createDecipheriv('aes-256-gcm', this.key, raw.subarray(0, 12));
-    d.setAuthTag(raw.subarray(12, 28));
     try {
+      const d = createDecipheriv('aes-256-gcm', this.key, raw.subarray(0, 12));
+      d.setAuthTag(raw.subarray(12, 28));
       return Buffer.concat([d.update(raw.subarray(28)), d.final()]).toString('utf8');
     } catch {
       throw new ConfigError('cannot decrypt a stored secret: ENCRYPTION_KEY differs from the one it was written with');

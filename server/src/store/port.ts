@@ -76,6 +76,7 @@ export interface Store {
   putSettings(tenantId: string, doc: Settings, audit: AuditInput): Promise<void>;
   listAudit(tenantId: string, limit: number): Promise<AuditEntry[]>;
 
+  /** Throws ConflictError when (channel, externalId) is taken. */
   createConversation(c: Conversation): Promise<void>;
   getConversation(tenantId: string, id: string): Promise<Conversation | null>;
   conversationByExternalId(tenantId: string, channel: Channel, externalId: string): Promise<Conversation | null>;

@@ -34,7 +34,9 @@ function mapSecrets<T>(doc: T, paths: readonly string[], fn: (v: string) => stri
 }
 
 export function sealSecrets<T>(doc: T, paths: readonly string[], box: SecretBox): T {
-  return mapSecrets(doc, paths, (v) => (SecretBox.isSealed(v) ? v : box.seal(v)));
+  // Always sealed: the store receives plain values only, and a secret that happens to look
+  // sealed must not be stored in the clear.
+  return mapSecrets(doc, paths, (v) => box.seal(v));
 }
 
 export function openSecrets<T>(doc: T, paths: readonly string[], box: SecretBox): T {

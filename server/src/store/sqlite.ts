@@ -99,7 +99,7 @@ export class SqliteStore implements Store {
   async createAction(tenantId: string, spec: ActionSpec, audit: AuditInput): Promise<Action> {
     const now = new Date().toISOString();
     const id = randomUUID();
-    const doc = JSON.stringify(spec);
+    const doc = JSON.stringify(sealSecrets(spec, ACTION_SECRET_PATHS, this.box));
     this.tx(() => {
       this.uniqueName(() =>
         this.db
@@ -178,9 +178,14 @@ export class SqliteStore implements Store {
 
   // ---- conversations
   async createConversation(c: Conversation): Promise<void> {
-    this.db
-      .prepare('INSERT INTO conversations (id, tenant_id, channel, external_id, doc, version, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
-      .run(c.id, c.tenantId, c.channel, c.externalId, JSON.stringify(c), c.version, c.updatedAt);
+    try {
+      this.db
+        .prepare('INSERT INTO conversations (id, tenant_id, channel, external_id, doc, version, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
+        .run(c.id, c.tenantId, c.channel, c.externalId, JSON.stringify(c), c.version, c.updatedAt);
+    } catch (err) {
+      if (isUniqueViolation(err)) throw new ConflictError(`a conversation for ${c.channel} ${c.externalId} already exists`);
+      throw err;
+    }
   }
   async getConversation(tenantId: string, id: string): Promise<Conversation | null> {
     const r = this.db.prepare('SELECT doc FROM conversations WHERE tenant_id = ? AND id = ?').get(tenantId, id) as Row | undefined;
@@ -243,7 +248,7 @@ export class SqliteStore implements Store {
       `SELECT * FROM inbox i
        WHERE (i.status = 'pending' OR (i.status = 'leased' AND i.lease_expires_at <= @now)) AND i.next_attempt_at <= @now
          AND NOT EXISTS (SELECT 1 FROM inbox j WHERE j.conversation_key = i.conversation_key AND j.seq < i.seq AND j.status IN ('pending', 'leased'))
-         
+         AND NOT EXISTS (SELECT 1 FROM inbox k WHERE k.conversation_key = i.conversation_key AND k.seq <> i.seq AND k.status = 'leased' AND k.lease_expires_at > @now)
        ORDER BY i.seq LIMIT 1`,
     );
     const lease = this.db.prepare(
