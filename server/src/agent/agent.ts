@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import OpenAI from 'openai';
 import type { ChatCompletionMessageParam, ChatCompletionMessageToolCall } from 'openai/resources/chat/completions';
-import { WRITE_METHODS, type ActionContext } from '../../../shared/action';
+import { WRITE_METHODS, type ActionContext, type UserDataApi } from '../../../shared/action';
 import type { CallRecord, Channel, Conversation, Customer, Proposal } from '../../../shared/conversation';
 import { SettingsInput, type Settings } from '../../../shared/settings';
 import type { ActionExecutor } from '../actions';
@@ -10,6 +10,7 @@ import { AppError, ConflictError, NotFoundError } from '../errors';
 import type { Logger } from '../logger';
 import type { Metrics } from '../metrics';
 import type { Store } from '../store';
+import { createLlmFetch, type LlmFetch } from './llm-fetch';
 import { frameError, frameResult, systemPrompt } from './prompt';
 import { callFromResult, callKey, refusedCall } from './records';
 import { lookupTool, toolFor, type ActionTool } from './tools';
@@ -68,6 +69,7 @@ class MalformedOutput extends Error {}
  */
 export class Agent {
   private readonly llm: OpenAI;
+  private readonly llmHttp: LlmFetch;
   readonly limits: AgentLimits;
 
   constructor(
@@ -75,12 +77,19 @@ export class Agent {
     limits: Partial<AgentLimits> = {},
   ) {
     this.limits = { ...DEFAULT_LIMITS, ...limits };
+    this.llmHttp = createLlmFetch();
     this.llm = new OpenAI({
+      fetch: this.llmHttp.fetch,
       apiKey: deps.config.OPENAI_API_KEY || 'not-configured',
       baseURL: deps.config.OPENAI_BASE_URL,
       timeout: deps.config.OPENAI_TIMEOUT_MS,
       maxRetries: 1,
     });
+  }
+
+  /** Closes the model's connection pool (idle keep-alive sockets do not hold the process open either way). */
+  async close(): Promise<void> {
+    await this.llmHttp.close();
   }
 
   /** Starts a conversation with its first message. */
@@ -111,7 +120,12 @@ export class Agent {
   /** Takes the next customer message of a stored conversation. */
   async reply(conv: Conversation, message: string, mode: TurnMode = 'live', customer?: Customer): Promise<TurnResult> {
     const c = structuredClone(conv);
-    if (customer) c.customer = customer;
+    if (customer) {
+      // A customer who is no longer verified (or is someone else now) must not keep the
+      // User Data API answer fetched for the earlier identity.
+      if (!customer.verified || customer.email !== c.customer.email) c.userData = null;
+      c.customer = customer;
+    }
     return this.turn(c, message, mode);
   }
 
@@ -121,7 +135,14 @@ export class Agent {
     const turnId = randomUUID();
     const now = new Date();
     const signal = AbortSignal.timeout(config.TURN_DEADLINE_MS);
-    const settings = (await store.getSettings(tenantId)) ?? SettingsInput.parse({});
+    // One round trip to the store instead of three (it matters on MongoDB).
+    const wantsUserData = !conv.userData && conv.customer.verified && !!conv.customer.email;
+    const [stored, actions, uda] = await Promise.all([
+      store.getSettings(tenantId),
+      store.listActions(tenantId),
+      wantsUserData ? store.getUserDataApi(tenantId) : null,
+    ]);
+    const settings = stored ?? defaultSettings();
     conv.messages.push({ role: 'user', content: message, at: now.toISOString(), turnId });
     for (const p of conv.pending) if (p.status === 'pending' && new Date(p.expiresAt) <= now) p.status = 'expired';
 
@@ -137,8 +158,8 @@ export class Agent {
       context: contextOf(conv, settings, now),
       signal,
     };
-    await this.loadUserData(state);
-    for (const a of await store.listActions(tenantId)) {
+    if (uda) await this.loadUserData(state, uda);
+    for (const a of actions) {
       if (!a.enabled) continue;
       if (a.audience === 'verified' && !conv.customer.verified) state.hidden.add(a.name);
       else state.tools.set(a.name, toolFor(a));
@@ -185,7 +206,10 @@ export class Agent {
       }
       const parsed = calls.map((c) => ({ call: c, args: parseArgs(c.function.arguments) }));
       messages.push({ role: 'assistant', content: msg.content ?? null, tool_calls: calls });
-      const results = await Promise.all(parsed.map(({ call, args }) => this.toolCall(s, call.function.name, args)));
+      // Records are kept in the model's call order, not in the order the calls finished.
+      const records = parsed.map((): CallRecord[] => []);
+      const results = await Promise.all(parsed.map(({ call, args }, i) => this.toolCall(s, call.function.name, args, records[i]!)));
+      for (const r of records) s.calls.push(...r);
       parsed.forEach(({ call }, i) => messages.push({ role: 'tool', tool_call_id: call.id, content: results[i]! }));
     }
     this.deps.log.warn({ conversationId: s.conv.id }, 'round bound reached without a reply');
@@ -193,10 +217,10 @@ export class Agent {
   }
 
   /** Checks one tool call against the rules, runs it if allowed, and returns what the model reads. */
-  private async toolCall(s: TurnState, name: string, rawArgs: Record<string, unknown>): Promise<string> {
+  private async toolCall(s: TurnState, name: string, rawArgs: Record<string, unknown>, out: CallRecord[]): Promise<string> {
     const { conv, turnId } = s;
     const refuse = (type: 'not_allowed' | 'missing_variables' | 'needs_confirmation', message: string, method = '', url = '') => {
-      s.calls.push(refusedCall(name, method, url, type, message, conv.id, turnId));
+      out.push(refusedCall(name, method, url, type, message, conv.id, turnId));
       return frameError(type, null, message);
     };
     if (++s.callCount > this.limits.maxCallsPerTurn) return refuse('not_allowed', 'too many calls in this turn; answer with what you have');
@@ -233,7 +257,7 @@ export class Agent {
     const r = await this.deps.executor.execute(action, args, s.context, { signal: s.signal });
     this.deps.metrics.recordCall(r.ok, r.error?.type, r.durationMs);
     const record = callFromResult(action.name, r, conv.id, turnId);
-    s.calls.push(record);
+    out.push(record);
     if (needsConfirmation) this.settleProposal(conv, key, record);
     if (r.ok) {
       if (!conv.succeeded.includes(action.name)) conv.succeeded.push(action.name);
@@ -291,23 +315,53 @@ export class Agent {
     if (p.status !== 'pending') throw new ConflictError(`this proposal is ${p.status}`);
     const action = await this.deps.store.getAction(tenantId, p.actionId);
     if (!action) throw new ConflictError('the action of this proposal no longer exists');
-    const settings = (await this.deps.store.getSettings(tenantId)) ?? SettingsInput.parse({});
+    const settings = (await this.deps.store.getSettings(tenantId)) ?? defaultSettings();
+    // Claimed before the call: the version check lets one click through, a concurrent second
+    // one gets a 409 instead of running the write twice.
+    p.status = 'done';
+    await this.save(conv, []);
     const r = await this.deps.executor.execute(action, p.arguments, contextOf(conv, settings, new Date()));
     this.deps.metrics.recordCall(r.ok, r.error?.type, r.durationMs);
     const call = callFromResult(action.name, r, conv.id, p.turnId);
-    p.status = r.ok ? 'done' : 'failed';
-    p.result = { ok: call.ok, status: call.status, ...(call.errorType ? { errorType: call.errorType } : {}), excerpt: call.responseExcerpt.slice(0, 300) };
-    if (r.ok && !conv.succeeded.includes(action.name)) conv.succeeded.push(action.name);
-    await this.save(conv, [call]);
-    return { proposal: p, call };
+    const status: Proposal['status'] = r.ok ? 'done' : 'failed';
+    const result: Proposal['result'] = { ok: call.ok, status: call.status, ...(call.errorType ? { errorType: call.errorType } : {}), excerpt: call.responseExcerpt.slice(0, 300) };
+    await this.recordProposalResult(conv, proposalId, status, result, r.ok ? action.name : null, call);
+    return { proposal: { ...p, status, result }, call };
+  }
+
+  /** Stores a run proposal's outcome; re-reads the conversation if a turn saved in between. */
+  private async recordProposalResult(
+    conv: Conversation,
+    proposalId: string,
+    status: Proposal['status'],
+    result: Proposal['result'],
+    succeeded: string | null,
+    call: CallRecord,
+  ): Promise<void> {
+    let c = conv;
+    for (let attempt = 0; ; attempt++) {
+      const p = c.pending.find((x) => x.id === proposalId);
+      if (p) {
+        p.status = status;
+        p.result = result;
+      }
+      if (succeeded && !c.succeeded.includes(succeeded)) c.succeeded.push(succeeded);
+      try {
+        await this.save(c, [call]);
+        return;
+      } catch (err) {
+        const fresh = err instanceof AppError && err.status === 409 && attempt < 2 ? await this.deps.store.getConversation(c.tenantId, c.id) : null;
+        if (!fresh) throw err;
+        c = fresh;
+      }
+    }
   }
 
   /** The User Data API, once per conversation, for verified customers with an email only. */
-  private async loadUserData(s: TurnState): Promise<void> {
+  private async loadUserData(s: TurnState, uda: UserDataApi): Promise<void> {
     const { conv } = s;
     if (conv.userData || !conv.customer.verified || !conv.customer.email) return;
-    const uda = await this.deps.store.getUserDataApi(s.tenantId);
-    if (!uda?.enabled || !uda.url) return;
+    if (!uda.enabled || !uda.url) return;
     const r = await this.deps.executor.execute(uda, {}, s.context, { signal: s.signal });
     this.deps.metrics.recordCall(r.ok, r.error?.type, r.durationMs);
     s.calls.push(callFromResult('user_data_api', r, conv.id, s.turnId));
@@ -315,15 +369,29 @@ export class Agent {
     conv.userData = { ok: r.ok, text: r.ok ? (r.modelText ?? '') : '', at: new Date().toISOString() };
   }
 
+  /**
+   * Writes the conversation and its calls side by side. The calls are logged even when the
+   * conversation write loses a race: they were made, and the call log must say so.
+   */
   private async save(conv: Conversation, calls: CallRecord[]): Promise<void> {
+    const { store } = this.deps;
     conv.version += 1;
     conv.updatedAt = new Date().toISOString();
-    if (conv.version === 1) await this.deps.store.createConversation(conv);
-    else if (!(await this.deps.store.updateConversation(conv))) {
-      throw new AppError('conflict', 'the conversation changed while this turn ran; send the message again', 409);
-    }
-    if (calls.length) await this.deps.store.addCalls(conv.tenantId, calls);
+    const [written, logged] = await Promise.allSettled([
+      conv.version === 1 ? store.createConversation(conv).then(() => true) : store.updateConversation(conv),
+      calls.length ? store.addCalls(conv.tenantId, calls) : Promise.resolve(),
+    ]);
+    if (logged.status === 'rejected') throw logged.reason;
+    if (written.status === 'rejected') throw written.reason;
+    if (!written.value) throw new AppError('conflict', 'the conversation changed while this turn ran; send the message again', 409);
   }
+}
+
+let defaults: Settings | undefined;
+
+/** Settings of a tenant that never saved any (parsed once, never mutated). */
+function defaultSettings(): Settings {
+  return (defaults ??= SettingsInput.parse({}));
 }
 
 function contextOf(conv: Conversation, settings: Settings, now: Date): ActionContext {

@@ -1,10 +1,17 @@
-// Placeholder: the zendesk channel (webhook, API client, inbox handler) is built here.
+/**
+ * The Zendesk channel: the trigger webhook (signature-checked, stored in the durable inbox),
+ * the inbox handler that drafts and adds the internal note, the sidebar routes, and the
+ * Zendesk API client they share.
+ */
 import type { Mount } from '../../http/app';
-import type { AppContext } from '../../http/context';
-import type { InboxHandler } from '../../inbox/worker';
+import { mountZendeskSidebar } from './sidebar';
+import { mountZendeskWebhook } from './webhook';
 
-export const zendeskMount: Mount = () => {};
+export { zendeskHandler } from './handler';
+export { ZendeskClient, type ZendeskClientOptions, type ZendeskFailure, type ZendeskResult } from './client';
 
-export function zendeskHandler(_ctx: AppContext): InboxHandler {
-  return async () => {};
-}
+/** The webhook and the sidebar routes (they parse their own bodies, so they mount before the JSON API). */
+export const zendeskMount: Mount = (app, ctx) => {
+  mountZendeskWebhook(app, ctx);
+  mountZendeskSidebar(app, ctx);
+};

@@ -1,0 +1,140 @@
+import { useEffect, useState } from 'react';
+import { ApiError, describeError, type FieldIssue } from '../api/client';
+import { useApi } from '../api/context';
+import type { Action } from '../api/types';
+import { ErrorSummary } from '../components/error-summary';
+import { withoutEdited } from '../components/issues';
+import { Notice } from '../components/notice';
+import { Tabs, type TabDef } from '../components/tabs';
+import { setFlash, takeFlash } from '../flash';
+import { href, navigate, onLinkClick } from '../router';
+import { useLoad } from '../use-load';
+import { DeleteAction } from './delete-action';
+import { actionPayload, draftFrom, emptyDraft, tabOf, type ActionDraft, type EditorTab } from './draft';
+import { EndpointTab } from './endpoint-tab';
+import { AuthTab } from './auth-tab';
+import { ParametersTab } from './parameters-tab';
+import { RulesTab } from './rules-tab';
+import { TestPanel } from './test-panel';
+import { VariablesTab } from './variables-tab';
+
+const TABS: { id: EditorTab; label: string }[] = [
+  { id: 'endpoint', label: 'Endpoint' },
+  { id: 'auth', label: 'Authentication' },
+  { id: 'parameters', label: 'Parameters' },
+  { id: 'variables', label: 'Variables' },
+  { id: 'rules', label: 'Rules' },
+];
+
+/** Create or edit one action in tabs, with the test panel beside it. `id` null: a new action. */
+export function ActionEditor({ id }: { id: string | null }) {
+  const api = useApi();
+  const list = useLoad(() => api.get<{ actions: Action[] }>('/v1/actions'), []);
+  const [draft, setDraft] = useState<ActionDraft | null>(id ? null : emptyDraft());
+  const [loadError, setLoadError] = useState<string | null>(null);
+  const [tab, setTab] = useState<EditorTab>('endpoint');
+  const [issues, setIssues] = useState<FieldIssue[]>([]);
+  const [message, setMessage] = useState<string | null>(null);
+  const [saved, setSaved] = useState<string | null>(takeFlash);
+  const [saving, setSaving] = useState(false);
+  const [attempt, setAttempt] = useState(0);
+
+  useEffect(() => {
+    if (!id) return;
+    api.get<Action>(`/v1/actions/${encodeURIComponent(id)}`).then(
+      (a) => setDraft(draftFrom(a)),
+      (e: unknown) => setLoadError(describeError(e)),
+    );
+  }, [api, id]);
+
+  if (loadError) return <Notice tone="error" title="This action could not be loaded">{loadError}</Notice>;
+  if (!draft) return <p className="muted">Loading…</p>;
+
+  const set = (patch: Partial<ActionDraft>) => {
+    setDraft({ ...draft, ...patch });
+    setSaved(null);
+    if (issues.length) {
+      // An edited field's error is stale; the summary goes once every field is fixed.
+      const left = withoutEdited(issues, Object.keys(patch).map((k) => (k === 'fields' || k === 'maxChars' ? 'response' : k)));
+      setIssues(left);
+      if (!left.length) setMessage(null);
+    }
+  };
+  const showIssues = (msg: string | null, list: FieldIssue[]) => {
+    setMessage(msg);
+    setIssues(list);
+    setAttempt((n) => n + 1);
+    if (list.length) setTab(tabOf(list[0]!.path));
+  };
+  const pickField = (path: string) => {
+    set({ fields: draft.fields.includes(path) ? draft.fields.filter((f) => f !== path) : [...draft.fields, path] });
+  };
+
+  const save = async () => {
+    setSaving(true);
+    setSaved(null);
+    try {
+      const body = actionPayload(draft);
+      const a = id ? await api.put<Action>(`/v1/actions/${encodeURIComponent(id)}`, body) : await api.post<Action>('/v1/actions', body);
+      showIssues(null, []);
+      setDraft(draftFrom(a));
+      list.reload();
+      if (!id) {
+        setFlash(`Action ${a.name} created.`);
+        navigate(`actions/${a.id}`, { replace: true });
+      } else setSaved(`Saved ${a.name}.`);
+    } catch (err) {
+      const details = err instanceof ApiError ? err.details : [];
+      showIssues(describeError(err), details);
+    } finally {
+      setSaving(false);
+    }
+  };
+
+  const tabs: TabDef[] = TABS.map((t) => ({ ...t, errors: issues.filter((i) => tabOf(i.path) === t.id).length }));
+  const others = (list.data?.actions ?? []).filter((a) => a.id !== id).map((a) => a.name);
+  return (
+    <div className="editor-page">
+      <nav aria-label="Breadcrumb" className="breadcrumb">
+        <a href={href('actions')} onClick={onLinkClick('actions')}>
+          Actions
+        </a>{' '}
+        / <span aria-current="page">{id ? draft.name || 'Action' : 'New action'}</span>
+      </nav>
+      <div className="page-head">
+        <h1>{id ? `Edit ${draft.name}` : 'New action'}</h1>
+        <div className="button-row">
+          {id ? <DeleteAction id={id} name={draft.name} /> : null}
+          <button type="button" className="button primary" disabled={saving} onClick={save}>
+            {saving ? 'Saving…' : id ? 'Save changes' : 'Create action'}
+          </button>
+        </div>
+      </div>
+      {message ? <ErrorSummary key={attempt} message={message} issues={issues} onJump={(p) => setTab(tabOf(p))} /> : null}
+      {saved ? <Notice tone="success">{saved}</Notice> : null}
+      <div className="editor-layout">
+        <section className="panel editor-form" aria-label="Action settings">
+          {/* No submit button: Enter in a field must not save half an action. */}
+          <form onSubmit={(e) => e.preventDefault()} noValidate>
+            <Tabs label="Action settings" idPrefix="action" tabs={tabs} selected={tab} onSelect={(t) => setTab(t as EditorTab)}>
+              {(t) =>
+                t === 'endpoint' ? (
+                  <EndpointTab draft={draft} set={set} issues={issues} />
+                ) : t === 'auth' ? (
+                  <AuthTab draft={draft} set={set} issues={issues} />
+                ) : t === 'parameters' ? (
+                  <ParametersTab draft={draft} set={set} issues={issues} />
+                ) : t === 'variables' ? (
+                  <VariablesTab draft={draft} set={set} issues={issues} />
+                ) : (
+                  <RulesTab draft={draft} set={set} issues={issues} otherActions={others} />
+                )
+              }
+            </Tabs>
+          </form>
+        </section>
+        <TestPanel draft={draft} actionId={id} onPickField={pickField} onIssues={showIssues} />
+      </div>
+    </div>
+  );
+}

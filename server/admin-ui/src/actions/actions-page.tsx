@@ -1,0 +1,90 @@
+import { useEffect, useState } from 'react';
+import { describeError } from '../api/client';
+import { useApi } from '../api/context';
+import type { Action, CallRecord } from '../api/types';
+import { Notice } from '../components/notice';
+import { href, onLinkClick } from '../router';
+import { useLoad } from '../use-load';
+import { ActionRow } from './action-row';
+import { callStats, type CallStats } from './call-stats';
+
+/** How many recent calls the error rate is computed over. */
+const RECENT = 50;
+
+/** The actions list: name, method, URL, enabled toggle, last call and error rate. */
+export function ActionsPage() {
+  const api = useApi();
+  const list = useLoad(() => api.get<{ actions: Action[] }>('/v1/actions'), []);
+  const [stats, setStats] = useState<Record<string, CallStats>>({});
+  const [error, setError] = useState<string | null>(null);
+  const actions = list.data?.actions;
+
+  useEffect(() => {
+    if (!actions) return;
+    let live = true;
+    Promise.all(
+      actions.map(async (a) => {
+        const { calls } = await api.get<{ calls: CallRecord[] }>(`/v1/calls?action=${encodeURIComponent(a.name)}&limit=${RECENT}`);
+        return [a.name, callStats(calls)] as const;
+      }),
+    ).then(
+      (pairs) => live && setStats(Object.fromEntries(pairs)),
+      () => undefined,
+    );
+    return () => {
+      live = false;
+    };
+  }, [api, actions]);
+
+  const toggle = async (a: Action) => {
+    setError(null);
+    try {
+      const updated = await api.put<Action>(`/v1/actions/${encodeURIComponent(a.id)}`, { ...a, enabled: !a.enabled });
+      list.setData({ actions: (actions ?? []).map((x) => (x.id === a.id ? updated : x)) });
+    } catch (err) {
+      setError(`${a.name} could not be ${a.enabled ? 'disabled' : 'enabled'}: ${describeError(err)}`);
+    }
+  };
+
+  return (
+    <div>
+      <div className="page-head">
+        <div>
+          <h1>Actions</h1>
+          <p className="muted">APIs the AI may call during a conversation. Each one is a tool the AI sees.</p>
+        </div>
+        <a className="button primary" href={href('actions/new')} onClick={onLinkClick('actions/new')}>
+          New action
+        </a>
+      </div>
+      {error ? <Notice tone="error">{error}</Notice> : null}
+      {list.error ? <Notice tone="error" title="The actions could not be loaded">{describeError(list.error)}</Notice> : null}
+      {list.loading && !actions ? <p className="muted">Loading…</p> : null}
+      {actions && actions.length === 0 ? (
+        <div className="empty panel">
+          <h2>No actions yet</h2>
+          <p>Describe an API once: its URL, authentication and the values the AI must collect. Test it, then save.</p>
+        </div>
+      ) : null}
+      {actions && actions.length ? (
+        <table className="data-table actions-table">
+          <caption className="visually-hidden">Actions</caption>
+          <thead>
+            <tr>
+              <th scope="col">Name</th>
+              <th scope="col">Request</th>
+              <th scope="col">Enabled</th>
+              <th scope="col">Last call</th>
+              <th scope="col">Error rate (last {RECENT})</th>
+            </tr>
+          </thead>
+          <tbody>
+            {actions.map((a) => (
+              <ActionRow key={a.id} action={a} stats={stats[a.name]} onToggle={() => toggle(a)} />
+            ))}
+          </tbody>
+        </table>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,99 @@
+import { useEffect, useState } from 'react';
+import { ApiError, describeError, type FieldIssue } from '../api/client';
+import { useApi } from '../api/context';
+import type { Settings } from '../api/types';
+import { ErrorSummary } from '../components/error-summary';
+import { Field } from '../components/field';
+import { fieldId, issueAt } from '../components/issues';
+import { Notice } from '../components/notice';
+import { IntercomFields } from './intercom-fields';
+import { settingsDraftFrom, settingsPayload, type SettingsDraft } from './settings-draft';
+import { ZendeskFields } from './zendesk-fields';
+
+/** Agent settings and helpdesk credentials (secrets masked, kept unless retyped). */
+export function SettingsPage() {
+  const api = useApi();
+  const [draft, setDraft] = useState<SettingsDraft | null>(null);
+  const [loadError, setLoadError] = useState<string | null>(null);
+  const [issues, setIssues] = useState<FieldIssue[]>([]);
+  const [message, setMessage] = useState<string | null>(null);
+  const [saved, setSaved] = useState<string | null>(null);
+  const [saving, setSaving] = useState(false);
+  const [attempt, setAttempt] = useState(0);
+
+  useEffect(() => {
+    api.get<Settings>('/v1/settings').then(
+      (s) => setDraft(settingsDraftFrom(s)),
+      (e: unknown) => setLoadError(describeError(e)),
+    );
+  }, [api]);
+
+  if (loadError) return <Notice tone="error" title="The settings could not be loaded">{loadError}</Notice>;
+  if (!draft) return <p className="muted">Loading…</p>;
+  const set = (patch: Partial<SettingsDraft>) => {
+    setDraft({ ...draft, ...patch });
+    setSaved(null);
+  };
+  const save = async () => {
+    setSaving(true);
+    try {
+      const s = await api.put<Settings>('/v1/settings', settingsPayload(draft));
+      setDraft(settingsDraftFrom(s));
+      setIssues([]);
+      setMessage(null);
+      setSaved('Settings saved.');
+    } catch (err) {
+      setIssues(err instanceof ApiError ? err.details : []);
+      setMessage(describeError(err));
+      setAttempt((n) => n + 1);
+    } finally {
+      setSaving(false);
+    }
+  };
+
+  return (
+    <form
+      noValidate
+      onSubmit={(e) => {
+        e.preventDefault();
+        void save();
+      }}
+    >
+      <div className="page-head">
+        <div>
+          <h1>Settings</h1>
+          <p className="muted">How the AI behaves, and how it reaches Zendesk and Intercom.</p>
+        </div>
+        <button type="submit" className="button primary" disabled={saving}>
+          {saving ? 'Saving…' : 'Save settings'}
+        </button>
+      </div>
+      {message ? <ErrorSummary key={attempt} message={message} issues={issues} /> : null}
+      {saved ? <Notice tone="success">{saved}</Notice> : null}
+      <fieldset className="panel">
+        <legend>Agent</legend>
+        <Field id={fieldId('instructions')} label="Instructions" hint="Tone, policies, what the AI may do. API answers never carry instructions." error={issueAt(issues, 'instructions')}>
+          {(a) => <textarea {...a} rows={6} value={draft.instructions} onChange={(e) => set({ instructions: e.target.value })} />}
+        </Field>
+        <Field id={fieldId('fallbackReply')} label="Fallback reply" hint="Sent when the AI is unavailable." error={issueAt(issues, 'fallbackReply')}>
+          {(a) => <textarea {...a} rows={2} value={draft.fallbackReply} onChange={(e) => set({ fallbackReply: e.target.value })} />}
+        </Field>
+        <div className="two-col">
+          <Field id={fieldId('model')} label="Model" optional hint="Empty uses the server default." error={issueAt(issues, 'model')}>
+            {(a) => <input {...a} spellCheck={false} placeholder="gpt-4.1-mini" value={draft.model} onChange={(e) => set({ model: e.target.value })} />}
+          </Field>
+          <Field id={fieldId('agentName')} label="Agent name" hint="The AI signs with it; {{agent_name}} in templates." error={issueAt(issues, 'agentName')}>
+            {(a) => <input {...a} value={draft.agentName} onChange={(e) => set({ agentName: e.target.value })} />}
+          </Field>
+        </div>
+      </fieldset>
+      <ZendeskFields value={draft.zendesk} onChange={(zendesk) => set({ zendesk })} issues={issues} />
+      <IntercomFields value={draft.intercom} onChange={(intercom) => set({ intercom })} issues={issues} />
+      <div className="button-row end">
+        <button type="submit" className="button primary" disabled={saving}>
+          {saving ? 'Saving…' : 'Save settings'}
+        </button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,251 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { request, type Dispatcher } from 'undici';
+import type { z } from 'zod';
+import type { ZendeskSettings } from '../../../../shared/settings';
+import { isBlockedError, type NetworkGuard } from '../../actions/network-guard';
+import { readCapped, TooLargeError } from '../../actions/response-body';
+import { backoffMs, errorCode, isRetryableError } from '../../actions/retry';
+import {
+  CommentsEnvelope,
+  IdentitiesEnvelope,
+  TicketEnvelope,
+  UpdateEnvelope,
+  UserEnvelope,
+  type ZComment,
+  type ZIdentity,
+  type ZTicket,
+  type ZUser,
+} from './types';
+
+type ZendeskSettingsValue = z.output<typeof ZendeskSettings>;
+
+/** Why a Zendesk call failed, in words an admin can act on. */
+export interface ZendeskFailure {
+  kind: 'not_configured' | 'blocked' | 'timeout' | 'network' | 'http' | 'rate_limited' | 'too_large' | 'invalid_response';
+  /** HTTP status when Zendesk answered. */
+  status: number | null;
+  message: string;
+  /** From Retry-After on a 429 we did not wait out. */
+  retryAfterMs?: number;
+}
+
+/** A Zendesk call's outcome: failures are data, never throws. */
+export type ZendeskResult<T> = { ok: true; status: number; data: T } | { ok: false; error: ZendeskFailure };
+
+/** Whether trying again later may help (the inbox retries these; a 401 or 404 will not get better). */
+export function isTransient(f: ZendeskFailure): boolean {
+  if (f.kind === 'timeout' || f.kind === 'network' || f.kind === 'rate_limited') return true;
+  return f.kind === 'http' && f.status !== null && (f.status >= 500 || f.status === 409);
+}
+
+export interface ZendeskClientOptions {
+  /** A guarded undici dispatcher (the private-network guard checks every connection). */
+  dispatcher: Dispatcher;
+  /** The same guard, for the URL checks made before connecting. */
+  guard: NetworkGuard;
+  /** Per attempt, body included. Default 10 s. */
+  timeoutMs?: number;
+  /** Largest answer read. Default 5 MiB (a page of comments with HTML bodies can be big). */
+  maxResponseBytes?: number;
+  /** GET retries on 5xx and connection errors. Default 2. */
+  maxRetries?: number;
+  /** First retry delay, then 3x. Default 250 ms. */
+  retryBaseMs?: number;
+  /** Longest Retry-After we wait out in place; longer ones fail as `rate_limited`. Default 30 s. */
+  maxRetryAfterMs?: number;
+  /** 429 waits per call. Default 2. */
+  maxRateLimitWaits?: number;
+}
+
+const DEFAULTS = { timeoutMs: 10_000, maxResponseBytes: 5 * 1024 * 1024, maxRetries: 2, retryBaseMs: 250, maxRetryAfterMs: 30_000, maxRateLimitWaits: 2 };
+/** The latest comments are enough to find the requester's newest messages. */
+const COMMENTS_PAGE = 30;
+
+/** `https://<subdomain>.zendesk.com`, or the configured override; null when neither is set. */
+export function zendeskBaseUrl(s: ZendeskSettingsValue): string | null {
+  if (s.baseUrl) return s.baseUrl.replace(/\/+$/, '');
+  return s.subdomain ? `https://${s.subdomain}.zendesk.com` : null;
+}
+
+/** The Authorization header: email/token basic auth (`{email}/token:{api_token}`), else the OAuth token. */
+export function zendeskAuthorization(s: ZendeskSettingsValue): string | null {
+  if (s.email && s.apiToken) return 'Basic ' + Buffer.from(`${s.email}/token:${s.apiToken}`, 'utf8').toString('base64');
+  if (s.oauthToken) return `Bearer ${s.oauthToken}`;
+  return null;
+}
+
+/**
+ * The Zendesk Support API client: the four calls the channel needs, through the guarded
+ * dispatcher, with a timeout, a size cap, GET retries on 5xx and connection errors, and
+ * 429 Retry-After waits (bounded). A PUT is not retried on 5xx: adding a comment twice
+ * would post two notes.
+ */
+export class ZendeskClient {
+  private readonly o: Required<Omit<ZendeskClientOptions, 'dispatcher' | 'guard'>>;
+
+  constructor(
+    private readonly baseUrl: string,
+    private readonly authorization: string,
+    private readonly opts: ZendeskClientOptions,
+  ) {
+    this.o = { ...DEFAULTS, ...stripUndefined(opts) };
+  }
+
+  /** A client from a tenant's settings; null when the address or the credentials are missing. */
+  static fromSettings(s: ZendeskSettingsValue, opts: ZendeskClientOptions): ZendeskClient | null {
+    const base = zendeskBaseUrl(s);
+    const auth = zendeskAuthorization(s);
+    return base && auth ? new ZendeskClient(base, auth, opts) : null;
+  }
+
+  async getTicket(id: string): Promise<ZendeskResult<ZTicket>> {
+    const r = await this.call('GET', `/api/v2/tickets/${id}.json`, TicketEnvelope);
+    return r.ok ? { ...r, data: r.data.ticket } : r;
+  }
+
+  /** The newest comments, returned oldest first. */
+  async listComments(ticketId: string): Promise<ZendeskResult<ZComment[]>> {
+    const r = await this.call('GET', `/api/v2/tickets/${ticketId}/comments.json?sort_order=desc&per_page=${COMMENTS_PAGE}`, CommentsEnvelope);
+    if (!r.ok) return r;
+    // Sorted here too, so the order does not depend on the API honouring sort_order.
+    const sorted = [...r.data.comments].sort((a, b) => (a.created_at ?? '').localeCompare(b.created_at ?? '') || compareIds(a.id, b.id));
+    return { ...r, data: sorted };
+  }
+
+  async getUser(id: string): Promise<ZendeskResult<ZUser>> {
+    const r = await this.call('GET', `/api/v2/users/${id}.json`, UserEnvelope);
+    return r.ok ? { ...r, data: r.data.user } : r;
+  }
+
+  async listIdentities(userId: string): Promise<ZendeskResult<ZIdentity[]>> {
+    const r = await this.call('GET', `/api/v2/users/${userId}/identities.json`, IdentitiesEnvelope);
+    return r.ok ? { ...r, data: r.data.identities } : r;
+  }
+
+  /** Adds an internal note (private comment) and tags in one update. */
+  async addInternalNote(ticketId: string, htmlBody: string, tags: string[]): Promise<ZendeskResult<{ id: string }>> {
+    const body = { ticket: { comment: { html_body: htmlBody, public: false }, additional_tags: tags } };
+    const r = await this.call('PUT', `/api/v2/tickets/${ticketId}.json`, UpdateEnvelope, body);
+    return r.ok ? { ...r, data: { id: r.data.ticket.id } } : r;
+  }
+
+  private async call<S extends z.ZodType>(method: 'GET' | 'PUT', path: string, schema: S, json?: unknown): Promise<ZendeskResult<z.output<S>>> {
+    const fail = (f: Omit<ZendeskFailure, 'status'> & { status?: number | null }): ZendeskResult<never> => ({ ok: false, error: { status: null, ...f } });
+    let url: URL;
+    try {
+      url = new URL(this.baseUrl + path);
+    } catch {
+      return fail({ kind: 'not_configured', message: 'the Zendesk address is not a valid URL' });
+    }
+    const refusal = this.opts.guard.checkUrl(url);
+    if (refusal) return fail({ kind: 'blocked', message: refusal });
+
+    const headers: Record<string, string> = { authorization: this.authorization, accept: 'application/json', 'user-agent': 'helpdesk-actions/0.1' };
+    const body = json === undefined ? undefined : JSON.stringify(json);
+    if (body !== undefined) headers['content-type'] = 'application/json';
+
+    let retries = 0;
+    let waits = 0;
+    for (;;) {
+      const controller = new AbortController();
+      const timer = setTimeout(() => controller.abort(new Error('timeout')), this.o.timeoutMs);
+      try {
+        let res: Dispatcher.ResponseData;
+        try {
+          res = await request(url, { dispatcher: this.opts.dispatcher, method, headers, body, signal: controller.signal });
+        } catch (err) {
+          if (controller.signal.aborted) return fail({ kind: 'timeout', message: `Zendesk did not answer within ${seconds(this.o.timeoutMs)}` });
+          if (isBlockedError(err)) return fail({ kind: 'blocked', message: (err as Error).message });
+          // A refused connection never reached Zendesk, so even a PUT may be sent again.
+          const again = isRetryableError(err) && (method === 'GET' || errorCode(err) === 'ECONNREFUSED');
+          if (again && retries < this.o.maxRetries) {
+            await sleep(backoffMs(this.o.retryBaseMs, ++retries));
+            continue;
+          }
+          return fail({ kind: 'network', message: `could not reach Zendesk (${errorCode(err) ?? (err as Error).message})` });
+        }
+        const status = res.statusCode;
+        if (status === 429) {
+          const wait = retryAfterMs(res.headers['retry-after']);
+          await res.body.dump().catch(() => {});
+          if (wait <= this.o.maxRetryAfterMs && waits < this.o.maxRateLimitWaits) {
+            waits++;
+            clearTimeout(timer);
+            await sleep(wait);
+            continue;
+          }
+          return fail({ kind: 'rate_limited', status, retryAfterMs: wait, message: `Zendesk rate limit: retry after ${seconds(wait)}` });
+        }
+        if (status >= 500 && method === 'GET' && retries < this.o.maxRetries) {
+          await res.body.dump().catch(() => {});
+          clearTimeout(timer);
+          await sleep(backoffMs(this.o.retryBaseMs, ++retries));
+          continue;
+        }
+        const length = Number(res.headers['content-length']);
+        if (length > this.o.maxResponseBytes) {
+          // Destroying emits an abort error on the body; nobody else listens to it.
+          res.body.on('error', () => {});
+          res.body.destroy();
+          return fail({ kind: 'too_large', status, message: `the Zendesk answer is larger than ${this.o.maxResponseBytes} bytes` });
+        }
+        let bytes: Buffer;
+        try {
+          bytes = await readCapped(res.body, this.o.maxResponseBytes);
+        } catch (err) {
+          if (err instanceof TooLargeError) return fail({ kind: 'too_large', status, message: `the Zendesk answer is larger than ${err.limit} bytes` });
+          if (controller.signal.aborted) return fail({ kind: 'timeout', status, message: `Zendesk did not finish its answer within ${seconds(this.o.timeoutMs)}` });
+          return fail({ kind: 'network', status, message: 'the connection to Zendesk broke during the answer' });
+        }
+        if (status < 200 || status >= 300) return fail({ kind: 'http', status, message: `Zendesk answered HTTP ${status}${zendeskErrorText(bytes)}` });
+        let data: unknown;
+        try {
+          data = JSON.parse(bytes.toString('utf8'));
+        } catch {
+          return fail({ kind: 'invalid_response', status, message: 'Zendesk answered with something that is not JSON' });
+        }
+        const parsed = schema.safeParse(data);
+        if (!parsed.success) {
+          const issue = parsed.error.issues[0];
+          return fail({ kind: 'invalid_response', status, message: `unexpected Zendesk answer (${issue ? `${issue.path.join('.')}: ${issue.message}` : 'invalid'})` });
+        }
+        return { ok: true, status, data: parsed.data };
+      } finally {
+        clearTimeout(timer);
+      }
+    }
+  }
+}
+
+/** Retry-After in ms: delay-seconds or an HTTP date; a missing or odd value means a short default. */
+export function retryAfterMs(value: string | string[] | undefined, now = Date.now()): number {
+  const v = (Array.isArray(value) ? value[0] : value)?.trim();
+  if (!v) return 1000;
+  if (/^\d+$/.test(v)) return Number(v) * 1000;
+  const at = Date.parse(v);
+  return Number.isNaN(at) ? 1000 : Math.max(0, at - now);
+}
+
+/** Zendesk's error bodies: `{"error": "RecordNotFound", "description": "Not found"}` (or `error` as an object). */
+function zendeskErrorText(bytes: Buffer): string {
+  try {
+    const j = JSON.parse(bytes.toString('utf8')) as { error?: unknown; description?: unknown };
+    const err = typeof j.error === 'string' ? j.error : (j.error as { title?: unknown } | undefined)?.title;
+    const parts = [err, j.description].filter((x): x is string => typeof x === 'string' && x.length > 0);
+    return parts.length ? `: ${parts.join(', ').slice(0, 200)}` : '';
+  } catch {
+    return '';
+  }
+}
+
+function seconds(ms: number): string {
+  return ms % 1000 === 0 ? `${ms / 1000} s` : `${(ms / 1000).toFixed(1)} s`;
+}
+
+function compareIds(a: string, b: string): number {
+  return a.length - b.length || a.localeCompare(b);
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
