@@ -374,6 +374,17 @@ export function describeStoreContract(name: string, makeStore: MakeStore): void 
         expect(await store.inboxCounts()).toEqual({ pending: 2, leased: 0, done: 0, dead: 0 });
       });
 
+      test('hasUnfinished is true while a conversation has a pending or leased item', async () => {
+        expect(await store.hasUnfinished('k1')).toBe(false);
+        await enqueue('u1', 'k1');
+        expect(await store.hasUnfinished('k1')).toBe(true);
+        const it = (await store.claim('w1', 10_000))!;
+        expect(await store.hasUnfinished('k1')).toBe(true);
+        expect(await store.complete(it.id, 'w1')).toBe(true);
+        expect(await store.hasUnfinished('k1')).toBe(false);
+        expect(await store.hasUnfinished('k2')).toBe(false);
+      });
+
       test('claim leases the oldest first and returns the item', async () => {
         await enqueue('d1', 'k1');
         await enqueue('d2', 'k2');

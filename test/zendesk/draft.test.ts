@@ -198,4 +198,19 @@ describe('Zendesk drafts: note, secrets, proposals, sidebar', () => {
     const view = await api(w.url, w.token, 'GET', draftPath(303));
     expect(view.body).toMatchObject({ status: 'failed', draft: { fallback: true } });
   });
+
+  test('while a delivery waits in the inbox the sidebar says drafting, then shows the draft', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    w.openai.setScript(async () => {
+      await gate;
+      return { content: 'Drafted after the wait.' };
+    });
+    w.zendesk.addTicket(304, REQUESTER.id, 'Hello', 'Is my order on its way?');
+    expect((await deliver(w, { ticket_id: '304' })).status).toBe(202);
+    await waitFor(async () => (await api(w.url, w.token, 'GET', draftPath(304))).body.status === 'drafting', 5000, 'drafting');
+    release();
+    await waitFor(async () => (await api(w.url, w.token, 'GET', draftPath(304))).body.status === 'ready', 10_000, 'ready');
+    expect((await api(w.url, w.token, 'GET', draftPath(304))).body.draft.reply).toBe('Drafted after the wait.');
+  });
 });

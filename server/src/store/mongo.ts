@@ -348,6 +348,10 @@ export class MongoStore implements Store {
     ).lean();
     if (d) await this.unlock(d.conversationKey, id, owner);
   }
+  async hasUnfinished(conversationKey: string): Promise<boolean> {
+    return (await this.m.Inbox.exists({ conversationKey, status: { $in: ['pending', 'leased'] } })) !== null;
+  }
+
   async inboxCounts(): Promise<{ pending: number; leased: number; done: number; dead: number }> {
     const out = { pending: 0, leased: 0, done: 0, dead: 0 };
     const rows = await this.m.Inbox.aggregate<{ _id: keyof typeof out; n: number }>([{ $group: { _id: '$status', n: { $sum: 1 } } }]);

@@ -98,5 +98,7 @@ export interface Store {
   complete(id: string, owner: string): Promise<boolean>;
   /** Gives the item back for a retry at `retryAt`, or marks it dead when `retryAt` is null. */
   fail(id: string, owner: string, error: string, retryAt: Date | null): Promise<void>;
+  /** True while a conversation has a delivery waiting or in progress (e.g. a draft being made). */
+  hasUnfinished(conversationKey: string): Promise<boolean>;
   inboxCounts(): Promise<{ pending: number; leased: number; done: number; dead: number }>;
 }

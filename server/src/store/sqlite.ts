@@ -285,6 +285,9 @@ export class SqliteStore implements Store {
       .prepare(`UPDATE inbox SET status = ?, lease_owner = NULL, error = ?, next_attempt_at = ? WHERE id = ? AND lease_owner = ?`)
       .run(retryAt ? 'pending' : 'dead', error.slice(0, 1000), retryAt ? retryAt.getTime() : 0, id, owner);
   }
+  async hasUnfinished(conversationKey: string): Promise<boolean> {
+    return !!this.db.prepare(`SELECT 1 FROM inbox WHERE conversation_key = ? AND status IN ('pending', 'leased') LIMIT 1`).get(conversationKey);
+  }
   async inboxCounts(): Promise<{ pending: number; leased: number; done: number; dead: number }> {
     const out = { pending: 0, leased: 0, done: 0, dead: 0 };
     for (const r of this.db.prepare('SELECT status, COUNT(*) n FROM inbox GROUP BY status').all() as { status: keyof typeof out; n: number }[]) {

@@ -50,7 +50,12 @@ function sidebarProposal({ actionId: _a, ...p }: Proposal, now: number): Sidebar
 /** The sidebar's view of a ticket: its last draft with the calls behind it and the proposals. */
 export async function draftBody(ctx: AppContext, tenantId: string, ticketId: string, conv?: Conversation | null): Promise<DraftBody> {
   const c = conv ?? (await ctx.store.conversationByExternalId(tenantId, 'zendesk', ticketId));
-  if (!c) return { ticketId, status: 'none', message: 'No draft yet for this ticket.', draft: null };
+  const drafting = !conv && (await ctx.store.hasUnfinished(`zendesk:${tenantId}:${ticketId}`));
+  if (!c) {
+    return drafting
+      ? { ticketId, status: 'drafting', message: 'Drafting a reply…', draft: null }
+      : { ticketId, status: 'none', message: 'No draft yet for this ticket.', draft: null };
+  }
   const last = [...c.messages].reverse().find((m) => m.role === 'assistant');
   if (!last) {
     return c.customer.verified
@@ -68,7 +73,7 @@ export async function draftBody(ctx: AppContext, tenantId: string, ticketId: str
       : undefined;
   return {
     ticketId,
-    status: fallback ? 'failed' : 'ready',
+    status: drafting ? 'drafting' : fallback ? 'failed' : 'ready',
     ...(message ? { message } : {}),
     draft: { id: last.turnId, reply: last.content, createdAt: last.at, fallback, calls: calls.map(sidebarCall), proposals },
   };
