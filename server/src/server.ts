@@ -78,6 +78,7 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
         server.closeIdleConnections();
       });
       await worker!.stop();
+      await agent.close();
       await executor.close();
       await store.close();
       log.info('server stopped');

@@ -3,6 +3,9 @@ import { Agent, request, type Dispatcher } from 'undici';
 /** Statuses whose Response must not carry a body. */
 const NULL_BODY = new Set([101, 103, 204, 205, 304]);
 
+/** A model answer larger than this is refused (a completion is a few KiB). */
+const MAX_RESPONSE_BYTES = 8 * 1024 * 1024;
+
 /** A `fetch` for the OpenAI SDK, and the pool behind it. */
 export interface LlmFetch {
   fetch: typeof globalThis.fetch;
@@ -30,13 +33,13 @@ export function createLlmFetch(opts: { connections?: number; keepAliveTimeoutMs?
       body: body ?? null,
       signal: init.signal ?? undefined,
     });
-    const bytes = await res.body.arrayBuffer();
+    const bytes = await readCapped(res.body, MAX_RESPONSE_BYTES);
     const headers = new Headers();
     for (const [name, value] of Object.entries(res.headers)) {
       if (Array.isArray(value)) for (const v of value) headers.append(name, v);
       else if (value !== undefined) headers.set(name, value);
     }
-    return new Response(NULL_BODY.has(res.statusCode) ? null : bytes, { status: res.statusCode, headers });
+    return new Response(NULL_BODY.has(res.statusCode) ? null : new Uint8Array(bytes), { status: res.statusCode, headers });
   };
   return { fetch: llmFetch as typeof globalThis.fetch, close: () => pool.close() };
 }
@@ -48,4 +51,18 @@ function flatHeaders(h: HeadersInit | undefined): string[] {
   const entries = h instanceof Headers || Array.isArray(h) ? h : Object.entries(h);
   for (const [name, value] of entries as Iterable<[string, string]>) out.push(name, value);
   return out;
+}
+
+async function readCapped(body: Dispatcher.ResponseData["body"], max: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > max) {
+      body.destroy();
+      throw new Error(`model response larger than ${max} bytes`);
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
 }
