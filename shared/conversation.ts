@@ -69,6 +69,24 @@ export interface Message {
   fallback?: boolean;
 }
 
+/** Where a channel is in answering one helpdesk message (see {@link Delivery}). */
+export type DeliveryState = 'pending' | 'sending' | 'sent' | 'failed' | 'skipped';
+
+/**
+ * One helpdesk message a channel answered (Intercom: one webhook notification). Saved with
+ * the agent's turn, so a delivery re-run after a crash neither runs the turn again nor
+ * posts its reply twice.
+ */
+export interface Delivery {
+  /** The helpdesk's id of the message, e.g. the Intercom notification id. */
+  key: string;
+  /** Index in `messages` of this turn's customer message; the reply follows it. */
+  messageIndex: number;
+  /** `sending`: a post may have gone out before a crash; check the helpdesk before posting again. */
+  reply: DeliveryState;
+  note: DeliveryState;
+}
+
 /** A stored conversation. */
 export interface Conversation {
   id: string;
@@ -86,6 +104,8 @@ export interface Conversation {
   needsHuman: boolean;
   /** Failure counts per call (action + arguments), so a failing call is not retried forever. */
   failures: Record<string, number>;
+  /** Channel bookkeeping of the helpdesk messages answered (Intercom); absent for other channels. */
+  deliveries?: Delivery[];
   version: number;
   createdAt: string;
   updatedAt: string;

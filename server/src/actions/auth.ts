@@ -53,3 +53,19 @@ export function authSecrets(auth: Auth): string[] {
       return [auth.value];
   }
 }
+
+/** Whether two auth settings are the same credential (compared field by field, no allocation). */
+export function sameAuth(a: Auth, b: Auth): boolean {
+  if (a === b) return true;
+  switch (a.type) {
+    case 'none':
+      return b.type === 'none';
+    case 'bearer':
+      return b.type === 'bearer' && a.token === b.token;
+    case 'basic':
+      return b.type === 'basic' && a.username === b.username && a.password === b.password;
+    case 'header':
+    case 'body':
+      return b.type === a.type && a.name === b.name && a.value === b.value;
+  }
+}

@@ -70,6 +70,8 @@ export class NetworkGuard {
   private readonly suffixes: string[] = [];
   private readonly cidrs: Cidr[] = [];
   private readonly resolve: Resolver;
+  /** checkUrl verdicts by scheme and host: the list never changes, so neither do they. */
+  private readonly verdicts = new Map<string, string | null>();
 
   constructor(opts: NetworkGuardOptions) {
     this.resolve = opts.resolve ?? systemResolver;
@@ -139,16 +141,26 @@ export class NetworkGuard {
     }
     if (url.protocol !== 'https:' && url.protocol !== 'http:') return `${url.protocol} URLs are not allowed: use https`;
     if (url.username || url.password) return 'credentials in the URL are not allowed';
-    const host = bareHost(url.hostname);
+    const key = url.protocol + url.hostname;
+    let verdict = this.verdicts.get(key);
+    if (verdict === undefined) {
+      verdict = this.judgeHost(url.protocol, bareHost(url.hostname));
+      if (this.verdicts.size >= 1000) this.verdicts.clear();
+      this.verdicts.set(key, verdict);
+    }
+    return verdict;
+  }
+
+  private judgeHost(protocol: string, host: string): string | null {
     if (this.isAllowedHostname(host)) return null;
     if (net.isIP(host)) {
       const reason = this.blockedReason(host);
       if (reason) return reason;
-      if (url.protocol === 'http:' && !this.isAllowedAddress(host)) return plainHttpRefused(host);
+      if (protocol === 'http:' && !this.isAllowedAddress(host)) return plainHttpRefused(host);
       return null;
     }
     // A name over plain http can only be allowed by its addresses, checked at connect time.
-    if (url.protocol === 'http:' && this.cidrs.length === 0) return plainHttpRefused(host);
+    if (protocol === 'http:' && this.cidrs.length === 0) return plainHttpRefused(host);
     return null;
   }
 

@@ -11,6 +11,8 @@ const MIN_SECRET_LENGTH = 4;
 export class Redactor {
   /** [form as it may appear, replacement], longest first so a secret containing another is masked whole. */
   private readonly forms: [string, string][] = [];
+  /** Length of the shortest form: shorter text cannot contain one. */
+  private readonly minLength: number;
 
   constructor(secrets: readonly string[]) {
     const seen = new Set<string>();
@@ -28,6 +30,7 @@ export class Redactor {
       add(new URLSearchParams({ s }).toString().slice(2), mask);
     }
     this.forms.sort((a, b) => b[0].length - a[0].length);
+    this.minLength = this.forms.length ? this.forms[this.forms.length - 1]![0].length : Infinity;
   }
 
   /** Whether there is anything to mask at all (the common no-auth case skips the work). */
@@ -37,6 +40,7 @@ export class Redactor {
 
   /** The text with every secret form replaced by its mask. */
   text(value: string): string {
+    if (value.length < this.minLength) return value;
     let out = value;
     for (const [form, mask] of this.forms) if (out.includes(form)) out = out.split(form).join(mask);
     return out;
@@ -44,6 +48,7 @@ export class Redactor {
 
   /** Whether the text contains a secret in any form. */
   has(value: string): boolean {
+    if (value.length < this.minLength) return false;
     for (const [form] of this.forms) if (value.includes(form)) return true;
     return false;
   }

@@ -11,11 +11,20 @@ export class TooLargeError extends Error {
   }
 }
 
+/** The part of undici's body this module uses. */
+type Body = Readable & { bytes(): Promise<Uint8Array> };
+
 /**
  * Reads a body up to `limit` bytes and stops (destroying the connection) as soon as it
- * is over: a huge or endless answer costs at most `limit` bytes of memory.
+ * is over: a huge or endless answer costs at most `limit` bytes of memory. With a declared
+ * length within the limit, undici's own framing already stops at that length, so the
+ * faster whole-body read is used.
  */
-export async function readCapped(body: Readable, limit: number): Promise<Buffer> {
+export async function readCapped(body: Body, limit: number, declaredLength = NaN): Promise<Buffer> {
+  if (declaredLength <= limit) {
+    const bytes = await body.bytes();
+    return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  }
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of body as AsyncIterable<Buffer>) {
@@ -37,6 +46,7 @@ export type BodyKind = 'json' | 'text' | 'binary' | 'unknown';
 
 export function bodyKind(contentType: string | undefined): BodyKind {
   if (!contentType) return 'unknown';
+  if (contentType === 'application/json' || contentType.startsWith('application/json;')) return 'json';
   const type = contentType.split(';', 1)[0]!.trim().toLowerCase();
   if (type === 'application/json' || type.endsWith('+json') || type === 'text/json') return 'json';
   if (BINARY.test(type) && !type.endsWith('+xml')) return 'binary';
@@ -45,6 +55,7 @@ export function bodyKind(contentType: string | undefined): BodyKind {
 
 /** Decodes text in the declared charset when Node knows it, UTF-8 otherwise. */
 export function decodeText(bytes: Buffer, contentType: string | undefined): string {
+  if (!contentType || !contentType.includes('charset')) return bytes.toString('utf8');
   const charset = /charset\s*=\s*"?([\w.:-]+)/i.exec(contentType ?? '')?.[1];
   if (charset && !/^utf-?8$/i.test(charset)) {
     try {

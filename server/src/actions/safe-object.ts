@@ -6,7 +6,9 @@
 
 /** Sets an own, enumerable data property, whatever the key (including `__proto__`). */
 export function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
-  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  // Only `__proto__` has a setter on a plain object; every other key assigns an own property.
+  if (key === '__proto__') Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  else target[key] = value;
 }
 
 /** True for a plain JSON object (not an array, not null). */

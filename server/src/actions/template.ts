@@ -16,14 +16,31 @@ type BodyNode =
   | { kind: 'object'; entries: [string, BodyNode][] }
   | { kind: 'array'; items: BodyNode[] };
 
+/**
+ * A URL template whose origin has no placeholder, split once by the URL parser into the
+ * canonical origin and a path-and-query template: a call then builds two strings and
+ * needs no URL parsing (the hot path of every action).
+ */
+interface SplitUrl {
+  origin: string;
+  /** The origin parsed, for the network guard. */
+  originUrl: URL;
+  /** Path and query (no fragment), placeholders in place. */
+  path: TextTemplate;
+}
+
 /** An endpoint's templates parsed once, reused for every call. */
 export interface CompiledEndpoint {
   url: TextTemplate;
+  /** Null when a placeholder is in the scheme, host or port: each call parses its URL. */
+  split: SplitUrl | null;
   headers: { key: string; value: TextTemplate }[];
   query: { key: string; value: TextTemplate }[];
   body: BodyNode | null;
   /** Every placeholder name used anywhere. */
   names: ReadonlySet<string>;
+  /** No header value has a placeholder: the headers are the same on every call. */
+  staticHeaders: boolean;
 }
 
 function parseText(template: string, names: Set<string>): TextTemplate {
@@ -58,38 +75,79 @@ function compileBody(node: unknown, names: Set<string>): BodyNode {
   return { kind: 'literal', value: node };
 }
 
-type CacheEntry = { snapshot: string; compiled: CompiledEndpoint };
+/** What compilation read, to notice an endpoint whose fields were replaced. */
+type CacheEntry = { url: string; body: string | null; headers: readonly KeyValue[]; query: readonly KeyValue[]; compiled: CompiledEndpoint };
 const cache = new WeakMap<Endpoint, CacheEntry>();
 
-/** The parts of an endpoint compilation depends on, to notice an endpoint edited in place. */
-function snapshotOf(e: Endpoint): string {
-  return e.url + '\u0000' + (e.body ?? '') + '\u0000' + kvText(e.headers) + '\u0000' + kvText(e.query);
-}
-
-function kvText(list: readonly KeyValue[]): string {
-  let s = '';
-  for (const kv of list) s += kv.key + '\u0001' + kv.value + '\u0002';
-  return s;
-}
-
 /**
- * Parses an endpoint's templates; cached per endpoint object. Throws SyntaxError when the
- * body template is not JSON (the schema rejects that on save).
+ * Parses an endpoint's templates; cached per endpoint object (replacing its url, body,
+ * headers or query recompiles; header and query lists are taken as immutable). Throws
+ * SyntaxError when the body template is not JSON (the schema rejects that on save).
  */
 export function compileEndpoint(endpoint: Endpoint): CompiledEndpoint {
-  const snapshot = snapshotOf(endpoint);
   const hit = cache.get(endpoint);
-  if (hit && hit.snapshot === snapshot) return hit.compiled;
+  if (hit && hit.url === endpoint.url && hit.body === endpoint.body && hit.headers === endpoint.headers && hit.query === endpoint.query) {
+    return hit.compiled;
+  }
   const names = new Set<string>();
+  const headers = endpoint.headers.map((h) => ({ key: h.key, value: parseText(h.value, names) }));
+  const url = parseText(withScheme(endpoint.url.trim()), names);
   const compiled: CompiledEndpoint = {
-    url: parseText(withScheme(endpoint.url.trim()), names),
-    headers: endpoint.headers.map((h) => ({ key: h.key, value: parseText(h.value, names) })),
+    url,
+    split: splitUrl(url),
+    headers,
     query: endpoint.query.map((q) => ({ key: q.key, value: parseText(q.value, names) })),
     body: endpoint.body === null || endpoint.body.trim() === '' ? null : compileBody(parseBodyTemplate(endpoint.body), names),
     names,
+    staticHeaders: headers.every((h) => h.value.every((p) => typeof p === 'string')),
   };
-  cache.set(endpoint, { snapshot, compiled });
+  cache.set(endpoint, { url: endpoint.url, body: endpoint.body, headers: endpoint.headers, query: endpoint.query, compiled });
   return compiled;
+}
+
+const TOKEN = 'zqph';
+
+/**
+ * Runs the URL parser once over the template with a token per placeholder, so that the
+ * literal parts come out exactly as the parser writes them (encoding, dot segments, an
+ * empty path as "/"), then cuts the result at the tokens. Gives up (null) when a
+ * placeholder is in the origin or the parser moved or dropped one.
+ */
+function splitUrl(parts: TextTemplate): SplitUrl | null {
+  let sample = '';
+  const names: string[] = [];
+  for (const p of parts) {
+    if (typeof p === 'string') {
+      if (p.includes(TOKEN)) return null;
+      sample += p;
+    } else {
+      sample += `${TOKEN}${names.length}x`;
+      names.push(p.name);
+    }
+  }
+  let url: URL;
+  try {
+    url = new URL(sample);
+  } catch {
+    return null;
+  }
+  if ((url.protocol !== 'https:' && url.protocol !== 'http:') || url.username || url.password || url.host.includes(TOKEN)) return null;
+  url.hash = '';
+  const origin = url.origin;
+  if (!url.href.startsWith(origin)) return null;
+  const rest = url.href.slice(origin.length);
+  const path: Part[] = [];
+  let from = 0;
+  for (let i = 0; i < names.length; i++) {
+    const token = `${TOKEN}${i}x`;
+    const at = rest.indexOf(token, from);
+    if (at < 0) return null;
+    if (at > from) path.push(rest.slice(from, at));
+    path.push({ name: names[i]! });
+    from = at + token.length;
+  }
+  if (from < rest.length) path.push(rest.slice(from));
+  return { origin, originUrl: new URL(origin), path };
 }
 
 type Values = ReadonlyMap<string, VarValue | null>;
@@ -137,9 +195,24 @@ function renderBody(node: BodyNode, values: Values): unknown {
   }
 }
 
+/** Whether the path (before `?`) of a path-and-query string has a `.` or `..` segment. */
+function hasDotSegment(pathAndQuery: string): boolean {
+  if (!pathAndQuery.includes('/.')) return false;
+  const end = pathAndQuery.search(/[?#]/);
+  const path = end < 0 ? pathAndQuery : pathAndQuery.slice(0, end);
+  return /(^|\/)\.\.?(\/|$)/.test(path);
+}
+
 /** A request with every template filled, before authentication. */
 export interface RenderedRequest {
-  url: URL;
+  /** `https://host:port` */
+  origin: string;
+  /** Path and query, percent-encoded. */
+  path: string;
+  /** origin + path */
+  url: string;
+  /** A parsed URL with the request's scheme and host, for the network guard. */
+  guardUrl: URL;
   /** Lower-cased name -> [name as written, value]. */
   headers: Map<string, [string, string]>;
   /** The JSON body tree, or undefined for no body. */
@@ -147,13 +220,43 @@ export interface RenderedRequest {
 }
 
 /**
- * Fills the templates. URL values are percent-encoded (encodeURIComponent), query values
+ * Percent-encodes a URL value strictly (RFC 3986): encodeURIComponent, plus `!'()*`, so
+ * the text is the same whether or not a URL parser runs over it later.
+ */
+export function encodeUrlValue(value: string): string {
+  const e = encodeURIComponent(value);
+  return /[!'()*]/.test(e) ? e.replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`) : e;
+}
+
+/** Thrown when a variable value would change which resource the URL names. */
+const DOT_SEGMENT = 'a URL variable cannot be "." or ".."';
+
+/** Origin and path of the filled URL, without query parameters from `query`. */
+function renderUrl(compiled: CompiledEndpoint, values: Values): { origin: string; path: string; guardUrl: URL } {
+  const split = compiled.split;
+  if (split) {
+    const path = renderText(split.path, values, encodeUrlValue);
+    // encodeURIComponent keeps `.` and `..`, which a server (or a URL parser) resolves:
+    // a value of ".." must not walk up the path to another endpoint of the API.
+    if (hasDotSegment(path)) throw new TypeError(DOT_SEGMENT);
+    return { origin: split.origin, path, guardUrl: split.originUrl };
+  }
+  const raw = renderText(compiled.url, values, encodeUrlValue);
+  const authority = raw.indexOf('//');
+  const pathStart = raw.indexOf('/', authority < 0 ? 0 : authority + 2);
+  if (pathStart >= 0 && hasDotSegment(raw.slice(pathStart))) throw new TypeError(DOT_SEGMENT);
+  const url = new URL(raw);
+  return { origin: url.origin, path: url.pathname + url.search, guardUrl: url };
+}
+
+/**
+ * Fills the templates. URL values are percent-encoded ({@link encodeUrlValue}), query values
  * are form-encoded and appended, header values are text, the body keeps JSON types.
- * Throws TypeError when the filled URL is not a valid URL.
+ * Throws TypeError when the filled URL is not a valid URL or a value is a dot segment.
  */
 export function renderRequest(compiled: CompiledEndpoint, values: Values): RenderedRequest {
-  const url = new URL(renderText(compiled.url, values, encodeURIComponent));
-  url.hash = '';
+  const target = renderUrl(compiled, values);
+  let path = target.path;
   if (compiled.query.length > 0) {
     const params = new URLSearchParams();
     for (const q of compiled.query) {
@@ -161,7 +264,7 @@ export function renderRequest(compiled: CompiledEndpoint, values: Values): Rende
     }
     const extra = params.toString();
     // Appended as text so that the template's own query keeps its exact encoding.
-    if (extra) url.search = url.search ? `${url.search}&${extra}` : `?${extra}`;
+    if (extra) path += (path.includes('?') ? '&' : '?') + extra;
   }
   const headers = new Map<string, [string, string]>();
   for (const h of compiled.headers) {
@@ -169,5 +272,5 @@ export function renderRequest(compiled: CompiledEndpoint, values: Values): Rende
     headers.set(h.key.toLowerCase(), [h.key, headerSafe(renderText(h.value, values))]);
   }
   const body = compiled.body ? renderBody(compiled.body, values) : undefined;
-  return { url, headers, body };
+  return { origin: target.origin, path, url: target.origin + path, guardUrl: target.guardUrl, headers, body };
 }

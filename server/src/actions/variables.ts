@@ -70,6 +70,20 @@ function isAbsent(raw: unknown): boolean {
   return raw === undefined || raw === null || (typeof raw === 'string' && raw.trim() === '') || (Array.isArray(raw) && raw.length === 0);
 }
 
+/** Coerces and checks one item against the declaration; pushes a problem and returns undefined when it fails. */
+function checkItem(v: Variable, item: unknown, problems: string[]): Scalar | undefined {
+  const c = coerceScalar(v.type, item);
+  if (!c.ok) {
+    problems.push(`${v.name} (expected ${c.expected})`);
+    return undefined;
+  }
+  if (!inEnum(v, c.value)) {
+    problems.push(`${v.name} (must be one of ${v.enum!.join(', ')})`);
+    return undefined;
+  }
+  return c.value;
+}
+
 /** Checks one declared variable's value; pushes a problem or returns the value (null = absent optional). */
 function resolveDeclared(v: Variable, raw: unknown, problems: string[]): VarValue | null | undefined {
   if (isAbsent(raw)) {
@@ -79,24 +93,12 @@ function resolveDeclared(v: Variable, raw: unknown, problems: string[]): VarValu
       return undefined;
     } else return null;
   }
-  const check = (item: unknown): Scalar | undefined => {
-    const c = coerceScalar(v.type, item);
-    if (!c.ok) {
-      problems.push(`${v.name} (expected ${c.expected})`);
-      return undefined;
-    }
-    if (!inEnum(v, c.value)) {
-      problems.push(`${v.name} (must be one of ${v.enum!.join(', ')})`);
-      return undefined;
-    }
-    return c.value;
-  };
   if (v.isArray) {
     // A single value where a list is expected is taken as a list of one.
     const items = Array.isArray(raw) ? raw : [raw];
     const out: Scalar[] = [];
     for (const item of items) {
-      const c = check(item);
+      const c = checkItem(v, item, problems);
       if (c === undefined) return undefined;
       out.push(c);
     }
@@ -106,7 +108,7 @@ function resolveDeclared(v: Variable, raw: unknown, problems: string[]): VarValu
     problems.push(`${v.name} (expected one value, not a list)`);
     return undefined;
   }
-  return check(raw);
+  return checkItem(v, raw, problems);
 }
 
 /** A context variable's value, or undefined when the conversation does not know it. */
