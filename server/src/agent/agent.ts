@@ -13,6 +13,8 @@ import type { Store } from '../store';
 import { createLlmFetch, type LlmFetch } from './llm-fetch';
 import { frameError, frameResult, systemPrompt } from './prompt';
 import { callFromResult, callKey, refusedCall } from './records';
+import { findConfirmable, proposalResult, propose, settleProposal } from './proposals';
+import { MalformedOutput, contextOf, defaultSettings, errSummary, parseArgs } from './context';
 import { lookupTool, toolFor, type ActionTool } from './tools';
 
 /** Bounds of one turn; every loop here has one. */
@@ -60,8 +62,6 @@ interface TurnState {
   context: ActionContext;
   signal: AbortSignal;
 }
-
-class MalformedOutput extends Error {}
 
 /**
  * The conversation loop: the model proposes tool calls, the server checks each against the
@@ -246,9 +246,9 @@ export class Agent {
     }
     const needsConfirmation = action.confirm || (s.mode === 'draft' && WRITE_METHODS.has(action.method));
     if (needsConfirmation) {
-      const confirmed = s.mode === 'live' ? this.confirmedProposal(s, key) : undefined;
+      const confirmed = s.mode === 'live' ? findConfirmable(s.conv, s.turnId, key) : undefined;
       if (!confirmed) {
-        const p = this.propose(s, tool, args, key);
+        const p = propose(s.conv, s.turnId, tool.action, args, key, this.limits.proposalTtlMs);
         const who = s.mode === 'draft' ? 'the support agent, who will decide whether to run it' : 'the customer: ask them to confirm';
         return refuse('needs_confirmation', `not run yet: proposed to ${who} (proposal ${p.id})`, action.method, action.url);
       }
@@ -258,48 +258,13 @@ export class Agent {
     this.deps.metrics.recordCall(r.ok, r.error?.type, r.durationMs);
     const record = callFromResult(action.name, r, conv.id, turnId);
     out.push(record);
-    if (needsConfirmation) this.settleProposal(conv, key, record);
+    if (needsConfirmation) settleProposal(conv, key, record);
     if (r.ok) {
       if (!conv.succeeded.includes(action.name)) conv.succeeded.push(action.name);
       return frameResult(action.name, r.status, r.modelText ?? '');
     }
     conv.failures[key] = (conv.failures[key] ?? 0) + 1;
     return frameError(r.error?.type ?? 'network', r.status, `${r.error?.message ?? 'failed'}${r.modelText ? `; response: ${r.modelText.slice(0, 300)}` : ''}`);
-  }
-
-  /** A pending proposal for exactly this call, made in an earlier turn and not expired. */
-  private confirmedProposal(s: TurnState, key: string): Proposal | undefined {
-    const now = Date.now();
-    return s.conv.pending.find(
-      (p) => p.status === 'pending' && p.turnId !== s.turnId && new Date(p.expiresAt).getTime() > now && callKey(p.action, p.arguments) === key,
-    );
-  }
-
-  private propose(s: TurnState, tool: ActionTool, args: Record<string, unknown>, key: string): Proposal {
-    const existing = s.conv.pending.find((p) => p.status === 'pending' && p.turnId === s.turnId && callKey(p.action, p.arguments) === key);
-    if (existing) return existing;
-    const now = new Date();
-    const p: Proposal = {
-      id: randomUUID(),
-      action: tool.action.name,
-      actionId: tool.action.id,
-      method: tool.action.method,
-      url: tool.action.url,
-      arguments: args,
-      turnId: s.turnId,
-      status: 'pending',
-      createdAt: now.toISOString(),
-      expiresAt: new Date(now.getTime() + this.limits.proposalTtlMs).toISOString(),
-    };
-    s.conv.pending.push(p);
-    return p;
-  }
-
-  private settleProposal(conv: Conversation, key: string, call: CallRecord): void {
-    const p = conv.pending.find((x) => x.status === 'done' && !x.result && callKey(x.action, x.arguments) === key);
-    if (!p) return;
-    p.status = call.ok ? 'done' : 'failed';
-    p.result = { ok: call.ok, status: call.status, ...(call.errorType ? { errorType: call.errorType } : {}), excerpt: call.responseExcerpt.slice(0, 300) };
   }
 
   /** The agent (Zendesk sidebar) runs a proposal: the click is the confirmation. */
@@ -324,7 +289,7 @@ export class Agent {
     this.deps.metrics.recordCall(r.ok, r.error?.type, r.durationMs);
     const call = callFromResult(action.name, r, conv.id, p.turnId);
     const status: Proposal['status'] = r.ok ? 'done' : 'failed';
-    const result: Proposal['result'] = { ok: call.ok, status: call.status, ...(call.errorType ? { errorType: call.errorType } : {}), excerpt: call.responseExcerpt.slice(0, 300) };
+    const result = proposalResult(call);
     await this.recordProposalResult(conv, proposalId, status, result, r.ok ? action.name : null, call);
     return { proposal: { ...p, status, result }, call };
   }
@@ -385,44 +350,4 @@ export class Agent {
     if (written.status === 'rejected') throw written.reason;
     if (!written.value) throw new AppError('conflict', 'the conversation changed while this turn ran; send the message again', 409);
   }
-}
-
-let defaults: Settings | undefined;
-
-/** Settings of a tenant that never saved any (parsed once, never mutated). */
-function defaultSettings(): Settings {
-  return (defaults ??= SettingsInput.parse({}));
-}
-
-function contextOf(conv: Conversation, settings: Settings, now: Date): ActionContext {
-  const [first, ...rest] = (conv.customer.name ?? '').trim().split(/\s+/);
-  return {
-    contact: {
-      ...(conv.customer.id ? { id: conv.customer.id } : {}),
-      ...(conv.customer.email ? { email: conv.customer.email } : {}),
-      ...(first ? { first_name: first } : {}),
-      ...(rest.length ? { last_name: rest.join(' ') } : {}),
-      ...(conv.customer.phone ? { phone_number: conv.customer.phone } : {}),
-    },
-    agent_name: settings.agentName,
-    channel: conv.channel,
-    conversation_id: conv.id,
-    current_datetime: now.toISOString(),
-  };
-}
-
-function parseArgs(text: string): Record<string, unknown> {
-  let v: unknown;
-  try {
-    v = JSON.parse(text || '{}');
-  } catch {
-    throw new MalformedOutput('tool arguments are not valid JSON');
-  }
-  if (!v || typeof v !== 'object' || Array.isArray(v)) throw new MalformedOutput('tool arguments are not a JSON object');
-  return v as Record<string, unknown>;
-}
-
-function errSummary(err: unknown): { name: string; message: string; status?: number } {
-  const e = err as { name?: string; message?: string; status?: number };
-  return { name: e?.name ?? 'Error', message: String(e?.message ?? err).slice(0, 300), ...(e?.status ? { status: e.status } : {}) };
 }
