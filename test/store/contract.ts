@@ -374,6 +374,21 @@ export function describeStoreContract(name: string, makeStore: MakeStore): void 
         expect(await store.inboxCounts()).toEqual({ pending: 2, leased: 0, done: 0, dead: 0 });
       });
 
+      test('pruneInbox deletes finished deliveries older than the cut-off only', async () => {
+        await enqueue('p1', 'k1');
+        await enqueue('p2', 'k2');
+        await enqueue('p3', 'k3');
+        const a = (await store.claim('w1', 10_000))!;
+        await store.complete(a.id, 'w1');
+        const b = (await store.claim('w1', 10_000))!;
+        await store.fail(b.id, 'w1', 'boom', null);
+        expect(await store.pruneInbox(new Date(Date.now() - 60_000))).toBe(0);
+        expect(await store.pruneInbox(new Date(Date.now() + 1000))).toBe(2);
+        expect(await store.inboxCounts()).toEqual({ pending: 1, leased: 0, done: 0, dead: 0 });
+        // A pruned delivery is no longer a duplicate.
+        expect(await enqueue('p1', 'k1')).toBe(true);
+      });
+
       test('hasUnfinished is true while a conversation has a pending or leased item', async () => {
         expect(await store.hasUnfinished('k1')).toBe(false);
         await enqueue('u1', 'k1');

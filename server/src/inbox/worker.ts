@@ -12,9 +12,11 @@ export interface WorkerOptions {
   /** Poll interval when idle (another instance may have stored work). */
   idleMs: number;
   maxAttempts: number;
+  /** Finished deliveries are kept this long (for deduplication), then pruned. */
+  retainMs: number;
 }
 
-const DEFAULTS: WorkerOptions = { concurrency: 4, leaseMs: 120_000, idleMs: 500, maxAttempts: 5 };
+const DEFAULTS: WorkerOptions = { concurrency: 4, leaseMs: 120_000, idleMs: 500, maxAttempts: 5, retainMs: 7 * 24 * 3600_000 };
 
 /**
  * Drains the durable inbox. Items are leased through the store's atomic claim, so any number
@@ -37,9 +39,14 @@ export class InboxWorker {
     this.opts = { ...DEFAULTS, ...opts };
   }
 
+  private pruneTimer: NodeJS.Timeout | undefined;
+
   start(): void {
     if (this.running) return;
     this.running = true;
+    this.prune();
+    this.pruneTimer = setInterval(() => this.prune(), 3600_000);
+    this.pruneTimer.unref();
     for (let i = 0; i < this.opts.concurrency; i++) this.loops.push(this.loop());
   }
 
@@ -53,9 +60,17 @@ export class InboxWorker {
   /** Stops claiming and waits for the items in hand to finish. */
   async stop(): Promise<void> {
     this.running = false;
+    clearInterval(this.pruneTimer);
     this.wake();
     await Promise.all(this.loops);
     this.loops.length = 0;
+  }
+
+  private prune(): void {
+    this.store.pruneInbox(new Date(Date.now() - this.opts.retainMs)).then(
+      (n) => n && this.log.info({ pruned: n }, 'pruned finished inbox items'),
+      (err) => this.log.warn({ err: (err as Error).message }, 'inbox prune failed'),
+    );
   }
 
   private async loop(): Promise<void> {

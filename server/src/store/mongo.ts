@@ -348,6 +348,10 @@ export class MongoStore implements Store {
     ).lean();
     if (d) await this.unlock(d.conversationKey, id, owner);
   }
+  async pruneInbox(before: Date): Promise<number> {
+    return (await this.m.Inbox.deleteMany({ status: { $in: ['done', 'dead'] }, createdAt: { $lt: before.toISOString() } })).deletedCount;
+  }
+
   async hasUnfinished(conversationKey: string): Promise<boolean> {
     return (await this.m.Inbox.exists({ conversationKey, status: { $in: ['pending', 'leased'] } })) !== null;
   }

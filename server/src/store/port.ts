@@ -98,6 +98,11 @@ export interface Store {
   complete(id: string, owner: string): Promise<boolean>;
   /** Gives the item back for a retry at `retryAt`, or marks it dead when `retryAt` is null. */
   fail(id: string, owner: string, error: string, retryAt: Date | null): Promise<void>;
+  /**
+   * Deletes finished (done or dead) deliveries received before `before`; returns how many.
+   * Deduplication only needs the recent ones: helpdesks retry within hours.
+   */
+  pruneInbox(before: Date): Promise<number>;
   /** True while a conversation has a delivery waiting or in progress (e.g. a draft being made). */
   hasUnfinished(conversationKey: string): Promise<boolean>;
   inboxCounts(): Promise<{ pending: number; leased: number; done: number; dead: number }>;

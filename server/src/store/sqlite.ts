@@ -285,6 +285,9 @@ export class SqliteStore implements Store {
       .prepare(`UPDATE inbox SET status = ?, lease_owner = NULL, error = ?, next_attempt_at = ? WHERE id = ? AND lease_owner = ?`)
       .run(retryAt ? 'pending' : 'dead', error.slice(0, 1000), retryAt ? retryAt.getTime() : 0, id, owner);
   }
+  async pruneInbox(before: Date): Promise<number> {
+    return this.db.prepare(`DELETE FROM inbox WHERE status IN ('done', 'dead') AND created_at < ?`).run(before.toISOString()).changes;
+  }
   async hasUnfinished(conversationKey: string): Promise<boolean> {
     return !!this.db.prepare(`SELECT 1 FROM inbox WHERE conversation_key = ? AND status IN ('pending', 'leased') LIMIT 1`).get(conversationKey);
   }
