@@ -1,0 +1,144 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** What the stand-in saw of one request. */
+export interface SeenRequest {
+  method: string;
+  path: string;
+  headers: http.IncomingHttpHeaders;
+  body: any;
+  at: number;
+}
+
+/** A part the stand-in keeps per conversation (what `POST /conversations/{id}/reply` added). */
+export interface FakePart {
+  id: string;
+  part_type: string;
+  body: string;
+  author: { type: string; id: string };
+}
+
+/** A scripted answer for the next matching request (rate limits, failures). */
+export interface Override {
+  match: (r: SeenRequest) => boolean;
+  status: number;
+  headers?: Record<string, string>;
+  body?: unknown;
+  /** Delay before answering, ms. */
+  delayMs?: number;
+  /** Do the request (a reply is kept) but answer with this override: an answer lost on the way back. */
+  recordAnyway?: boolean;
+}
+
+/**
+ * An Intercom REST API stand-in on 127.0.0.1: `GET /contacts/{id}`, `GET /conversations/{id}`,
+ * `POST /conversations/{id}/reply`. Every request is recorded; replies and notes are kept as
+ * conversation parts so a test can count them per conversation.
+ */
+export async function startFakeIntercom(token: string) {
+  const requests: SeenRequest[] = [];
+  const contacts = new Map<string, Record<string, unknown>>();
+  const parts = new Map<string, FakePart[]>();
+  const overrides: Override[] = [];
+  let partSeq = 0;
+  let replyDelayMs = 0;
+  let postsInFlight = 0;
+
+  const send = (res: http.ServerResponse, status: number, data: unknown, headers: Record<string, string> = {}) => {
+    if (res.destroyed) return;
+    const text = JSON.stringify(data);
+    res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...headers }).end(text);
+  };
+
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', async () => {
+      const text = Buffer.concat(chunks).toString('utf8');
+      let body: any = null;
+      try {
+        body = text ? JSON.parse(text) : null;
+      } catch {
+        body = text;
+      }
+      const seen: SeenRequest = { method: req.method ?? '', path: req.url ?? '', headers: req.headers, body, at: Date.now() };
+      requests.push(seen);
+      const o = overrides.findIndex((x) => x.match(seen));
+      let lost: Override | undefined;
+      if (o >= 0 && overrides[o]!.recordAnyway) [lost] = overrides.splice(o, 1);
+      else if (o >= 0) {
+        const [ov] = overrides.splice(o, 1);
+        if (ov!.delayMs) await new Promise((r) => setTimeout(r, ov!.delayMs));
+        if (!res.destroyed) send(res, ov!.status, ov!.body ?? { type: 'error.list', errors: [{ code: 'scripted', message: 'scripted failure' }] }, ov!.headers);
+        return;
+      }
+      if (req.headers.authorization !== `Bearer ${token}`) {
+        send(res, 401, { type: 'error.list', errors: [{ code: 'unauthorized', message: 'Access Token Invalid' }] });
+        return;
+      }
+      const contact = /^\/contacts\/([^/?]+)$/.exec(seen.path);
+      if (seen.method === 'GET' && contact) {
+        const c = contacts.get(decodeURIComponent(contact[1]!));
+        if (!c) send(res, 404, { type: 'error.list', errors: [{ code: 'not_found', message: 'User Not Found' }] });
+        else send(res, 200, c);
+        return;
+      }
+      const conv = /^\/conversations\/([^/?]+)$/.exec(seen.path);
+      if (seen.method === 'GET' && conv) {
+        const id = decodeURIComponent(conv[1]!);
+        const list = parts.get(id) ?? [];
+        send(res, 200, { type: 'conversation', id, conversation_parts: { type: 'conversation_part.list', conversation_parts: list, total_count: list.length } });
+        return;
+      }
+      const reply = /^\/conversations\/([^/?]+)\/reply$/.exec(seen.path);
+      if (seen.method === 'POST' && reply) {
+        const id = decodeURIComponent(reply[1]!);
+        const b = body as { message_type?: string; type?: string; admin_id?: string; body?: string };
+        if (!b || b.type !== 'admin' || !b.admin_id || !b.body || !['comment', 'note'].includes(b.message_type ?? '')) {
+          send(res, 400, { type: 'error.list', errors: [{ code: 'parameter_invalid', message: 'bad reply' }] });
+          return;
+        }
+        // The post is done after the delay even if the caller is gone (killed): Intercom keeps what it got.
+        if (replyDelayMs) {
+          postsInFlight++;
+          await new Promise((r) => setTimeout(r, replyDelayMs));
+          postsInFlight--;
+        }
+        const part: FakePart = { id: String(++partSeq), part_type: b.message_type!, body: b.body, author: { type: 'admin', id: b.admin_id } };
+        parts.set(id, [...(parts.get(id) ?? []), part]);
+        if (lost) {
+          send(res, lost.status, lost.body ?? { type: 'error.list', errors: [{ code: 'server_error', message: 'answer lost' }] }, lost.headers);
+          return;
+        }
+        send(res, 200, { type: 'conversation', id, conversation_parts: { type: 'conversation_part.list', conversation_parts: [part], total_count: 1 } });
+        return;
+      }
+      send(res, 404, { type: 'error.list', errors: [{ code: 'not_found', message: 'Resource Not Found' }] });
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    base,
+    requests,
+    contacts,
+    overrides,
+    /** Comments (what the customer sees) posted in a conversation. */
+    comments: (conversationId: string) => (parts.get(conversationId) ?? []).filter((p) => p.part_type === 'comment'),
+    notes: (conversationId: string) => (parts.get(conversationId) ?? []).filter((p) => p.part_type === 'note'),
+    /** Posts take this long before they are done and answered. */
+    setReplyDelay(ms: number) {
+      replyDelayMs = ms;
+    },
+    /** Posts received and not answered yet (during the reply delay). */
+    postsInFlight: () => postsInFlight,
+    /** Every conversation that got a post, with its parts. */
+    allParts: () => parts,
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+    },
+  };
+}
+
+export type FakeIntercom = Awaited<ReturnType<typeof startFakeIntercom>>;
