@@ -34,6 +34,8 @@ export const EnvSchema = z.object({
   ALLOWED_PRIVATE_HOSTS: csv,
   PUBLIC_URL: z.url('must be a URL').optional().or(z.literal('').transform(() => undefined)),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+  INBOX_LEASE_MS: z.coerce.number().int().min(1000).max(3_600_000).default(120_000),
   TURN_DEADLINE_MS: z.coerce.number().int().min(1000).max(600_000).default(60_000),
 });
 

@@ -49,7 +49,7 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
   let worker: InboxWorker | undefined;
   const ctx: AppContext = { config, store, log, metrics, executor, agent, wakeWorkers: () => worker?.wake() };
   const handlers: Partial<Record<string, InboxHandler>> = channelHandlers(ctx);
-  worker = new InboxWorker(store, handlers, log, opts.worker);
+  worker = new InboxWorker(store, handlers, log, { concurrency: config.WORKER_CONCURRENCY, leaseMs: config.INBOX_LEASE_MS, ...opts.worker });
 
   const bootstrapToken = await bootstrapTenant(store, config, log);
   const mounts: Mount[] = channelMounts();
