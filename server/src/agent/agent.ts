@@ -14,7 +14,7 @@ import { createLlmFetch, type LlmFetch } from './llm-fetch';
 import { frameError, frameResult, systemPrompt } from './prompt';
 import { callFromResult, callKey, refusedCall } from './records';
 import { findConfirmable, proposalResult, propose, settleProposal } from './proposals';
-import { MalformedOutput, contextOf, defaultSettings, errSummary, parseArgs } from './context';
+import { MalformedOutput, contextOf, defaultSettings, errSummary, newConversation, parseArgs } from './context';
 import { lookupTool, toolFor, type ActionTool } from './tools';
 
 /** Bounds of one turn; every loop here has one. */
@@ -97,23 +97,7 @@ export class Agent {
     tenantId: string,
     input: { channel: Channel; customer: Customer; message: string; externalId?: string | null; mode?: TurnMode },
   ): Promise<TurnResult> {
-    const now = new Date().toISOString();
-    const conv: Conversation = {
-      id: randomUUID(),
-      tenantId,
-      channel: input.channel,
-      externalId: input.externalId ?? null,
-      customer: input.customer,
-      messages: [],
-      succeeded: [],
-      pending: [],
-      userData: null,
-      needsHuman: false,
-      failures: {},
-      version: 0,
-      createdAt: now,
-      updatedAt: now,
-    };
+    const conv = newConversation(tenantId, input.channel, input.externalId ?? null, input.customer);
     return this.turn(conv, input.message, input.mode ?? 'live');
   }
 

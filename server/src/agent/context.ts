@@ -1,5 +1,6 @@
 import type { ActionContext } from '../../../shared/action';
-import type { Conversation } from '../../../shared/conversation';
+import { randomUUID } from 'node:crypto';
+import type { Channel, Conversation, Customer } from '../../../shared/conversation';
 import { SettingsInput, type Settings } from '../../../shared/settings';
 
 /** The model's output cannot be used (no message, empty reply, arguments that are not a JSON object). */
@@ -46,4 +47,25 @@ export function parseArgs(text: string): Record<string, unknown> {
 export function errSummary(err: unknown): { name: string; message: string; status?: number } {
   const e = err as { name?: string; message?: string; status?: number };
   return { name: e?.name ?? 'Error', message: String(e?.message ?? err).slice(0, 300), ...(e?.status ? { status: e.status } : {}) };
+}
+
+/** A conversation not stored yet (version 0): the agent's first save creates it. */
+export function newConversation(tenantId: string, channel: Channel, externalId: string | null, customer: Customer): Conversation {
+  const now = new Date().toISOString();
+  return {
+    id: randomUUID(),
+    tenantId,
+    channel,
+    externalId,
+    customer,
+    messages: [],
+    succeeded: [],
+    pending: [],
+    userData: null,
+    needsHuman: false,
+    failures: {},
+    version: 0,
+    createdAt: now,
+    updatedAt: now,
+  };
 }

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { Dispatcher } from 'undici';
 import type { CallRecord, Conversation, Customer, Delivery, DeliveryState } from '../../../../shared/conversation';
@@ -10,6 +9,7 @@ import { IntercomClient, type IntercomContact, type IntercomErrorType } from './
 import { comparableText, textToHtml } from './html';
 import { noteHtml, worthANote } from './note';
 import { IntercomJob } from './notification';
+import { newConversation } from '../../agent';
 
 /** Deliveries kept on a conversation: enough to recognise a re-run, bounded for long chats. */
 const MAX_DELIVERIES = 100;
@@ -101,7 +101,7 @@ class Turn {
   /** The agent turn, saved together with the delivery record (one write: a crash leaves both or neither). */
   private async runAgent(stored: Conversation | null) {
     const customer = await this.customer();
-    const base = stored ?? newConversation(this.tenantId, this.job.conversationId, customer);
+    const base = stored ?? newConversation(this.tenantId, 'intercom', this.job.conversationId, customer);
     const delivery: Delivery = { key: this.job.notificationId, messageIndex: base.messages.length, reply: 'pending', note: 'pending' };
     const conv: Conversation = {
       ...base,
@@ -190,23 +190,3 @@ class Turn {
   }
 }
 
-/** A conversation not stored yet (version 0): the agent's first save creates it. */
-function newConversation(tenantId: string, externalId: string, customer: Customer): Conversation {
-  const now = new Date().toISOString();
-  return {
-    id: randomUUID(),
-    tenantId,
-    channel: 'intercom',
-    externalId,
-    customer,
-    messages: [],
-    succeeded: [],
-    pending: [],
-    userData: null,
-    needsHuman: false,
-    failures: {},
-    version: 0,
-    createdAt: now,
-    updatedAt: now,
-  };
-}
