@@ -1,55 +1,24 @@
-import { useEffect, useState } from 'react';
-import { ApiError, describeError, type FieldIssue } from '../api/client';
-import { useApi } from '../api/context';
 import type { Settings } from '../api/types';
 import { ErrorSummary } from '../components/error-summary';
 import { Field } from '../components/field';
 import { fieldId, issueAt } from '../components/issues';
 import { Notice } from '../components/notice';
+import { useConfigDoc } from '../use-config-doc';
 import { IntercomFields } from './intercom-fields';
 import { settingsDraftFrom, settingsPayload, type SettingsDraft } from './settings-draft';
 import { ZendeskFields } from './zendesk-fields';
 
 /** Agent settings and helpdesk credentials (secrets masked, kept unless retyped). */
 export function SettingsPage() {
-  const api = useApi();
-  const [draft, setDraft] = useState<SettingsDraft | null>(null);
-  const [loadError, setLoadError] = useState<string | null>(null);
-  const [issues, setIssues] = useState<FieldIssue[]>([]);
-  const [message, setMessage] = useState<string | null>(null);
-  const [saved, setSaved] = useState<string | null>(null);
-  const [saving, setSaving] = useState(false);
-  const [attempt, setAttempt] = useState(0);
-
-  useEffect(() => {
-    api.get<Settings>('/v1/settings').then(
-      (s) => setDraft(settingsDraftFrom(s)),
-      (e: unknown) => setLoadError(describeError(e)),
-    );
-  }, [api]);
+  const { draft, loadError, issues, message, saved, saving, attempt, set, save } = useConfigDoc<Settings, SettingsDraft>(
+    '/v1/settings',
+    settingsDraftFrom,
+    settingsPayload,
+    'Settings saved.',
+  );
 
   if (loadError) return <Notice tone="error" title="The settings could not be loaded">{loadError}</Notice>;
   if (!draft) return <p className="muted">Loading…</p>;
-  const set = (patch: Partial<SettingsDraft>) => {
-    setDraft({ ...draft, ...patch });
-    setSaved(null);
-  };
-  const save = async () => {
-    setSaving(true);
-    try {
-      const s = await api.put<Settings>('/v1/settings', settingsPayload(draft));
-      setDraft(settingsDraftFrom(s));
-      setIssues([]);
-      setMessage(null);
-      setSaved('Settings saved.');
-    } catch (err) {
-      setIssues(err instanceof ApiError ? err.details : []);
-      setMessage(describeError(err));
-      setAttempt((n) => n + 1);
-    } finally {
-      setSaving(false);
-    }
-  };
 
   return (
     <form

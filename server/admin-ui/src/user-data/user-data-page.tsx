@@ -1,7 +1,4 @@
-import { useEffect, useState } from 'react';
 import { isContextVariable } from '../../../../shared/template';
-import { ApiError, describeError, type FieldIssue } from '../api/client';
-import { useApi } from '../api/context';
 import type { UserDataApi } from '../api/types';
 import { AuthFields } from '../components/auth-fields';
 import { ErrorSummary } from '../components/error-summary';
@@ -11,52 +8,21 @@ import { JsonBodyField } from '../components/json-body-field';
 import { KeyValueEditor } from '../components/key-value-editor';
 import { Notice } from '../components/notice';
 import { ResponseFields } from '../components/response-fields';
+import { useConfigDoc } from '../use-config-doc';
 import { UserDataTest } from './user-data-test';
 import { userDataDraftFrom, userDataPayload, type UserDataDraft } from './user-data-draft';
 
 /** The User Data API: called with a verified customer's email; its answer is context for the AI. */
 export function UserDataPage() {
-  const api = useApi();
-  const [draft, setDraft] = useState<UserDataDraft | null>(null);
-  const [loadError, setLoadError] = useState<string | null>(null);
-  const [issues, setIssues] = useState<FieldIssue[]>([]);
-  const [message, setMessage] = useState<string | null>(null);
-  const [saved, setSaved] = useState<string | null>(null);
-  const [dirty, setDirty] = useState(false);
-  const [saving, setSaving] = useState(false);
-  const [attempt, setAttempt] = useState(0);
-
-  useEffect(() => {
-    api.get<UserDataApi>('/v1/user-data-api').then(
-      (u) => setDraft(userDataDraftFrom(u)),
-      (e: unknown) => setLoadError(describeError(e)),
-    );
-  }, [api]);
+  const { draft, loadError, issues, message, saved, saving, dirty, attempt, set, save } = useConfigDoc<UserDataApi, UserDataDraft>(
+    '/v1/user-data-api',
+    userDataDraftFrom,
+    userDataPayload,
+    'User Data API saved.',
+  );
 
   if (loadError) return <Notice tone="error" title="The User Data API could not be loaded">{loadError}</Notice>;
   if (!draft) return <p className="muted">Loading…</p>;
-  const set = (patch: Partial<UserDataDraft>) => {
-    setDraft({ ...draft, ...patch });
-    setDirty(true);
-    setSaved(null);
-  };
-  const save = async () => {
-    setSaving(true);
-    try {
-      const u = await api.put<UserDataApi>('/v1/user-data-api', userDataPayload(draft));
-      setDraft(userDataDraftFrom(u));
-      setIssues([]);
-      setMessage(null);
-      setDirty(false);
-      setSaved('User Data API saved.');
-    } catch (err) {
-      setIssues(err instanceof ApiError ? err.details : []);
-      setMessage(describeError(err));
-      setAttempt((n) => n + 1);
-    } finally {
-      setSaving(false);
-    }
-  };
   const pick = (p: string) => set({ fields: draft.fields.includes(p) ? draft.fields.filter((f) => f !== p) : [...draft.fields, p] });
 
   return (
