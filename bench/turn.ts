@@ -6,7 +6,7 @@ import { Agent as SdkAgent, run, setDefaultOpenAIClient, setOpenAIAPI, setTracin
 import OpenAI from 'openai';
 import { Agent as HttpAgent, request } from 'undici';
 import { z } from 'zod';
-import { startServer } from '../server/src/server';
+import { startServer } from '../server/src/app/start';
 
 /** Measured turns per variant and concurrency, split in interleaved blocks so that noise from other processes hits every variant alike. */
 const TURNS = 300;

@@ -1,5 +1,5 @@
 import { ConfigError } from './errors';
-import { startServer } from './server';
+import { startServer } from './app';
 
 /** `npm start`: boots the server and stops it gracefully on SIGTERM/SIGINT. */
 async function main(): Promise<void> {

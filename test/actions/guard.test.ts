@@ -1,5 +1,6 @@
 import { request } from 'undici';
-import { ActionExecutor, BlockedError, NetworkGuard, createGuardedAgent, type Resolver } from '../../server/src/actions';
+import { ActionExecutor } from '../../server/src/actions';
+import { BlockedError, NetworkGuard, createGuardedAgent, type Resolver } from '../../server/src/net';
 import { action, context, json, standIn, type StandIn } from './helpers';
 
 let api: StandIn;

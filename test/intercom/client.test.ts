@@ -1,11 +1,11 @@
 import { IntercomSettings } from '../../shared/settings';
-import { NetworkGuard } from '../../server/src/actions/network-guard';
+import { Outbound } from '../../server/src/net';
 import { IntercomClient, intercomBaseUrl, rateLimitWait } from '../../server/src/channels/intercom';
 import { json, standIn, type StandIn } from '../actions/helpers';
 
 const TOKEN = 'intercom-token-for-client-tests';
-const guarded = new NetworkGuard({ allowedPrivateHosts: ['127.0.0.1'] }).createAgent();
-const strict = new NetworkGuard({ allowedPrivateHosts: [] }).createAgent();
+const guarded = new Outbound({ allowedPrivateHosts: ['127.0.0.1'], retryBaseMs: 20 });
+const strict = new Outbound({ allowedPrivateHosts: [] });
 
 let server: StandIn;
 /** What the stand-in answers next, by request; default 200 with a contact. */
@@ -37,8 +37,7 @@ beforeEach(() => {
 function client(extra: Partial<ConstructorParameters<typeof IntercomClient>[0]> = {}, settings: Record<string, unknown> = {}) {
   return new IntercomClient({
     settings: IntercomSettings.parse({ accessToken: TOKEN, baseUrl: server.base, ...settings }),
-    dispatcher: guarded,
-    backoffMs: 20,
+    outbound: guarded,
     ...extra,
   });
 }
@@ -133,14 +132,14 @@ describe('intercom client', () => {
     answer = () => ({ status: 200, raw: '<html>not json</html>' });
     expect(await client().getContact('c1')).toMatchObject({ ok: false, error: { type: 'invalid_response' } });
 
-    const none = new IntercomClient({ settings: IntercomSettings.parse({ baseUrl: server.base }), dispatcher: guarded });
+    const none = new IntercomClient({ settings: IntercomSettings.parse({ baseUrl: server.base }), outbound: guarded });
     expect(await none.getContact('c1')).toMatchObject({ ok: false, error: { type: 'not_configured' } });
   });
 
   test('the private-network guard applies: a baseUrl to a private address is refused unless allowed', async () => {
-    const c = new IntercomClient({ settings: IntercomSettings.parse({ accessToken: TOKEN, baseUrl: server.base }), dispatcher: strict, maxRetries: 0 });
+    const c = new IntercomClient({ settings: IntercomSettings.parse({ accessToken: TOKEN, baseUrl: server.base }), outbound: strict, maxRetries: 0 });
     expect(await c.getContact('c1')).toMatchObject({ ok: false, error: { type: 'blocked' } });
-    const metadata = new IntercomClient({ settings: IntercomSettings.parse({ accessToken: TOKEN, baseUrl: 'http://169.254.169.254' }), dispatcher: guarded, maxRetries: 0 });
+    const metadata = new IntercomClient({ settings: IntercomSettings.parse({ accessToken: TOKEN, baseUrl: 'http://169.254.169.254' }), outbound: guarded, maxRetries: 0 });
     expect(await metadata.getContact('c1')).toMatchObject({ ok: false, error: { type: 'blocked' } });
     expect(server.seen).toHaveLength(0);
   });

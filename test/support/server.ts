@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
-import { startServer, type RunningServer, type StartOptions } from '../../server/src/server';
+import { startServer, type RunningServer, type StartOptions } from '../../server/src/app/start';
 
 /** A real server on 127.0.0.1 on a fresh temp DATA_DIR; its logs are captured for leak checks. */
 export async function startTestServer(env: Record<string, string> = {}, opts: Omit<StartOptions, 'env' | 'logDestination'> = {}) {

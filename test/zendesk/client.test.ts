@@ -1,13 +1,12 @@
-import { NetworkGuard } from '../../server/src/actions/network-guard';
+import { Outbound } from '../../server/src/net';
 import { ZendeskClient, retryAfterMs } from '../../server/src/channels/zendesk/client';
 import { startFakeZendesk, type FakeZendesk } from './fake-zendesk';
 
 let zd: FakeZendesk;
-const guard = new NetworkGuard({ allowedPrivateHosts: ['127.0.0.1'] });
-const dispatcher = guard.createAgent({ keepAliveTimeout: 1000 });
+const outbound = new Outbound({ allowedPrivateHosts: ['127.0.0.1'], retryBaseMs: 10 });
 
 function client(opts: Partial<ConstructorParameters<typeof ZendeskClient>[2]> = {}, auth = 'Bearer oauth-token-1') {
-  return new ZendeskClient(zd.url, auth, { dispatcher, guard, retryBaseMs: 10, ...opts });
+  return new ZendeskClient(zd.url, auth, { outbound, ...opts });
 }
 
 beforeAll(async () => {
@@ -17,7 +16,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await zd.close();
-  await dispatcher.close();
+  await outbound.close();
 });
 beforeEach(() => {
   zd.requests.length = 0;
@@ -39,11 +38,11 @@ describe('Zendesk API client', () => {
 
   test('builds email/token basic auth, and the address from the subdomain unless a base URL is set', () => {
     const s = { subdomain: 'acme', email: 'bot@acme.com', apiToken: 'tok', oauthToken: null, webhookSecret: null, baseUrl: null };
-    const c = ZendeskClient.fromSettings(s, { dispatcher, guard }) as unknown as { baseUrl: string; authorization: string };
+    const c = ZendeskClient.fromSettings(s, { outbound }) as unknown as { baseUrl: string; authorization: string };
     expect(c.baseUrl).toBe('https://acme.zendesk.com');
     expect(c.authorization).toBe('Basic ' + Buffer.from('bot@acme.com/token:tok').toString('base64'));
-    expect(ZendeskClient.fromSettings({ ...s, email: null }, { dispatcher, guard })).toBeNull();
-    expect(ZendeskClient.fromSettings({ ...s, subdomain: null }, { dispatcher, guard })).toBeNull();
+    expect(ZendeskClient.fromSettings({ ...s, email: null }, { outbound })).toBeNull();
+    expect(ZendeskClient.fromSettings({ ...s, subdomain: null }, { outbound })).toBeNull();
   });
 
   test('honours 429 Retry-After: waits, then succeeds', async () => {
@@ -85,11 +84,11 @@ describe('Zendesk API client', () => {
   });
 
   test('passes the private-network guard: private addresses are refused unless allowed', async () => {
-    const strict = new NetworkGuard({ allowedPrivateHosts: [] });
-    const c = new ZendeskClient(zd.url, 'Bearer x', { dispatcher: strict.createAgent(), guard: strict });
+    const strict = new Outbound({ allowedPrivateHosts: [] });
+    const c = new ZendeskClient(zd.url, 'Bearer x', { outbound: strict });
     const r = await c.getTicket('1');
     expect(r).toMatchObject({ ok: false, error: { kind: 'blocked' } });
-    const meta = new ZendeskClient('http://169.254.169.254', 'Bearer x', { dispatcher, guard });
+    const meta = new ZendeskClient('http://169.254.169.254', 'Bearer x', { outbound });
     expect(await meta.getTicket('1')).toMatchObject({ ok: false, error: { kind: 'blocked' } });
     expect(zd.requests).toHaveLength(0);
   });

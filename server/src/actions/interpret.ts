@@ -1,7 +1,7 @@
-import type { Dispatcher } from 'undici';
+import type { NetHeaders } from '../net';
 import { isCredentialHeader, maskSecret } from '../../../shared/mask';
 import type { Redactor } from './redact';
-import { parseBody } from './response-body';
+import { parseBody } from '../net';
 import { setOwn } from './safe-object';
 import { capText, shapeResponse } from './shape';
 import type { CallErrorType, Endpoint, ExecResult } from './types';
@@ -17,7 +17,7 @@ function asText(value: unknown): string {
 }
 
 /** Turns a complete answer into the result: parsed, masked, shaped for the model, typed error for 4xx/5xx. */
-export function interpret(endpoint: Endpoint, status: number, rawHeaders: Dispatcher.ResponseData['headers'], bytes: Buffer, redactor: Redactor): Outcome {
+export function interpret(endpoint: Endpoint, status: number, rawHeaders: NetHeaders, bytes: Buffer, redactor: Redactor): Outcome {
   const headers = echoResponseHeaders(rawHeaders, redactor);
   const contentType = headerText(rawHeaders['content-type']);
   const parsed = parseBody(bytes, contentType);
@@ -53,7 +53,7 @@ export function headerText(value: string | string[] | undefined): string | undef
 }
 
 /** Response headers for the echo: one string per header, credentials (e.g. set-cookie) masked. */
-export function echoResponseHeaders(headers: Dispatcher.ResponseData['headers'], redactor: Redactor): Record<string, string> {
+export function echoResponseHeaders(headers: NetHeaders, redactor: Redactor): Record<string, string> {
   const out: Record<string, string> = {};
   for (const name of Object.keys(headers)) {
     const value = headerText(headers[name]);

@@ -9,8 +9,8 @@ import type { Config } from '../config';
 import { AppError, ConflictError, NotFoundError } from '../errors';
 import type { Logger } from '../logger';
 import type { Metrics } from '../metrics';
+import type { Outbound } from '../net';
 import type { Store } from '../store';
-import { createLlmFetch, type LlmFetch } from './llm-fetch';
 import { frameError, frameResult, systemPrompt } from './prompt';
 import { callFromResult, callKey, refusedCall } from './records';
 import { findConfirmable, proposalResult, propose, settleProposal } from './proposals';
@@ -69,27 +69,20 @@ interface TurnState {
  */
 export class Agent {
   private readonly llm: OpenAI;
-  private readonly llmHttp: LlmFetch;
   readonly limits: AgentLimits;
 
   constructor(
-    private readonly deps: { store: Store; executor: ActionExecutor; config: Config; log: Logger; metrics: Metrics },
+    private readonly deps: { store: Store; executor: ActionExecutor; outbound: Outbound; config: Config; log: Logger; metrics: Metrics },
     limits: Partial<AgentLimits> = {},
   ) {
     this.limits = { ...DEFAULT_LIMITS, ...limits };
-    this.llmHttp = createLlmFetch();
     this.llm = new OpenAI({
-      fetch: this.llmHttp.fetch,
+      fetch: deps.outbound.llmFetch,
       apiKey: deps.config.OPENAI_API_KEY || 'not-configured',
       baseURL: deps.config.OPENAI_BASE_URL,
       timeout: deps.config.OPENAI_TIMEOUT_MS,
       maxRetries: 1,
     });
-  }
-
-  /** Closes the model's connection pool (idle keep-alive sockets do not hold the process open either way). */
-  async close(): Promise<void> {
-    await this.llmHttp.close();
   }
 
   /** Starts a conversation with its first message. */

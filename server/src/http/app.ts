@@ -1,3 +1,4 @@
+import { jsonBody } from './body';
 import express, { type Express } from 'express';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -10,12 +11,15 @@ import { settingsRoutes, userDataApiRoutes } from './routes/config-docs';
 import { conversationRoutes } from './routes/conversations';
 import { logRoutes } from './routes/logs';
 import { tenantRoutes } from './routes/tenants';
+import { mountZendeskSidebar } from './routes/zendesk-sidebar';
+import { intercomMount } from './webhooks/intercom';
+import { mountZendeskWebhook } from './webhooks/zendesk';
 
-/** Extra routers mounted before the API (webhooks need the raw body, so they parse their own). */
+/** Routers mounted before the JSON API (webhooks need the raw body, so they parse their own). */
 export type Mount = (app: Express, ctx: AppContext) => void;
 
-/** The Express application: middleware, the `/v1` API, health, metrics, the admin page. */
-export function createApp(ctx: AppContext, mounts: Mount[] = []): Express {
+/** The Express application: middleware, webhooks, the sidebar, the `/v1` API, health, metrics, the admin page. */
+export function createApp(ctx: AppContext): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', true);
@@ -38,9 +42,11 @@ export function createApp(ctx: AppContext, mounts: Mount[] = []): Express {
     res.type(ctx.metrics.registry.contentType).send(await ctx.metrics.registry.metrics());
   });
 
-  for (const m of mounts) m(app, ctx);
+  mountZendeskWebhook(app, ctx);
+  intercomMount(app, ctx);
+  mountZendeskSidebar(app, ctx);
 
-  const json = express.json({ limit: '256kb', strict: false });
+  const json = jsonBody();
   app.use('/v1/tenants', json, tenantRoutes(ctx));
   app.use('/v1', json, tenantAuth(ctx.store));
   app.use('/v1/actions', actionRoutes(ctx));

@@ -1,18 +1,12 @@
-import type { Config } from '../config';
-import type { Logger } from '../logger';
-import type { Metrics } from '../metrics';
-import type { Store, Tenant } from '../store';
 import type { ActionExecutor } from '../actions';
-import type { Agent } from '../agent';
+import type { ChannelDeps } from '../channels';
+import { UnauthorizedError } from '../errors';
+import type { Tenant } from '../store';
+import type { Request } from 'express';
 
-/** What the routes need; built once per server instance. */
-export interface AppContext {
-  config: Config;
-  store: Store;
-  log: Logger;
-  metrics: Metrics;
+/** What the routes need; the composition root (app/) builds it once per server instance. */
+export interface AppContext extends ChannelDeps {
   executor: ActionExecutor;
-  agent: Agent;
   /** Wakes the inbox workers after a webhook stored a delivery. */
   wakeWorkers(): void;
 }
@@ -23,4 +17,10 @@ declare module 'express-serve-static-core' {
     /** Who made a config change, for the audit log. */
     actor?: string;
   }
+}
+
+/** The tenant the auth middleware put on the request; a route without that middleware is a programmer error. */
+export function tenantOf(req: Request): Tenant {
+  if (!req.tenant) throw new UnauthorizedError();
+  return req.tenant;
 }

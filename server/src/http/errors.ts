@@ -1,4 +1,5 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
+import { BODY_LIMIT_BYTES } from './body';
 import { AppError } from '../errors';
 import type { Logger } from '../logger';
 
@@ -14,7 +15,7 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
     // body-parser's errors carry a `type` and a `status`.
     const type = (err as { type?: string }).type;
     if (type === 'entity.too.large') {
-      res.status(413).json({ error: { code: 'payload_too_large', message: 'request body is larger than 256 KiB' } });
+      res.status(413).json({ error: { code: 'payload_too_large', message: `request body is larger than ${BODY_LIMIT_BYTES / 1024} KiB` } });
       return;
     }
     if (type === 'entity.parse.failed') {

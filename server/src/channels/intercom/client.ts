@@ -1,8 +1,5 @@
-import { setTimeout as sleep } from 'node:timers/promises';
-import { request, type Dispatcher } from 'undici';
 import type { Settings } from '../../../../shared/settings';
-import { isBlockedError } from '../../actions/network-guard';
-import { readCapped, TooLargeError } from '../../actions/response-body';
+import { retryAfterMs, type Outbound } from '../../net';
 
 /** The REST API version this client is written against (sent as `Intercom-Version`). */
 export const INTERCOM_VERSION = '2.11';
@@ -44,9 +41,9 @@ export interface IntercomPart {
 export interface IntercomClientOptions {
   /** The tenant's Intercom settings (access token, region or base URL). */
   settings: Settings['intercom'];
-  /** The guarded keep-alive agent every call goes through. */
-  dispatcher: Dispatcher;
-  /** Per attempt. Default 10 s. */
+  /** The outbound stack: every call goes through its guarded pool. */
+  outbound: Outbound;
+  /** Per attempt; the whole call is bounded by `budgetMs`. Default 10 s. */
   timeoutMs?: number;
   /** Largest answer read. Default 4 MiB: a conversation comes back with up to 500 parts. */
   maxResponseBytes?: number;
@@ -56,11 +53,8 @@ export interface IntercomClientOptions {
   maxWaitMs?: number;
   /** Time one call may take with its retries and waits; no retry starts past it. Default 30 s. */
   budgetMs?: number;
-  /** First backoff when the server names no time. Default 500 ms. */
-  backoffMs?: number;
 }
 
-const RETRYABLE_STATUS = new Set([502, 503, 504]);
 const USER_AGENT = 'helpdesk-actions/0.1 (intercom)';
 
 /** The API base URL for a tenant's settings: the override, else the region's host. */
@@ -79,7 +73,6 @@ export class IntercomClient {
   private readonly maxBytes: number;
   private readonly maxRetries: number;
   private readonly maxWaitMs: number;
-  private readonly backoffMs: number;
   private readonly budgetMs: number;
 
   constructor(private readonly opts: IntercomClientOptions) {
@@ -88,7 +81,6 @@ export class IntercomClient {
     this.maxBytes = opts.maxResponseBytes ?? 4 * 1024 * 1024;
     this.maxRetries = opts.maxRetries ?? 3;
     this.maxWaitMs = opts.maxWaitMs ?? 10_000;
-    this.backoffMs = opts.backoffMs ?? 500;
     this.budgetMs = opts.budgetMs ?? 30_000;
   }
 
@@ -126,100 +118,58 @@ export class IntercomClient {
       'user-agent': USER_AGENT,
       ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
     };
-    const payload = body !== undefined ? JSON.stringify(body) : undefined;
-
-    for (let attempt = 0; ; attempt++) {
-      const r = await this.once<T>(method, path, headers, payload);
-      const retriesLeft = attempt < this.maxRetries;
-      if (r.kind === 'done') return { ...r.result, durationMs: elapsed() };
-      if (r.kind === 'rate_limited') {
-        const wait = r.waitMs ?? this.backoffMs * 2 ** attempt;
-        if (!retriesLeft || wait > this.maxWaitMs || elapsed() + wait > this.budgetMs) {
-          return { ok: false, status: 429, error: { type: 'rate_limited', message: `rate limited by Intercom; next window in ${Math.ceil(wait / 1000)} s` }, durationMs: elapsed() };
-        }
-        await sleep(wait);
-        continue;
-      }
-      // Transient failure: a GET may be repeated; a POST might have been done, so it is not.
-      if (method === 'GET' && retriesLeft && r.retryable && elapsed() < this.budgetMs) {
-        await sleep(this.backoffMs * 2 ** attempt);
-        continue;
-      }
-      return { ...r.result, durationMs: elapsed() };
-    }
-  }
-
-  private async once<T>(
-    method: 'GET' | 'POST',
-    path: string,
-    headers: Record<string, string>,
-    payload: string | undefined,
-  ): Promise<
-    | { kind: 'done'; result: Omit<Extract<IntercomResult<T>, { ok: true }>, 'durationMs'> | Omit<Extract<IntercomResult<T>, { ok: false }>, 'durationMs'> }
-    | { kind: 'rate_limited'; waitMs: number | null }
-    | { kind: 'failed'; retryable: boolean; result: Omit<Extract<IntercomResult<T>, { ok: false }>, 'durationMs'> }
-  > {
-    const signal = AbortSignal.timeout(this.timeoutMs);
-    let res: Dispatcher.ResponseData;
-    try {
-      // undici follows no redirect without its interceptor: a 3xx comes back as an error below.
-      res = await request(this.base + path, { method, headers, body: payload, dispatcher: this.opts.dispatcher, signal });
-    } catch (err) {
-      const type: IntercomErrorType = signal.aborted ? 'timeout' : isBlockedError(err) ? 'blocked' : 'network';
-      return { kind: 'failed', retryable: type !== 'blocked', result: { ok: false, status: null, error: { type, message: describe(err, type, this.timeoutMs) } } };
-    }
-    let bytes: Buffer;
-    try {
-      bytes = await readCapped(res.body, this.maxBytes);
-    } catch (err) {
+    const payload = body !== undefined ? JSON.stringify(body) : null;
+    const url = new URL(this.base + path);
+    const r = await this.opts.outbound.send('guarded', {
+      origin: url.origin,
+      path: url.pathname + url.search,
+      method,
+      headers,
+      body: payload,
+      // The budget covers the retries and waits; a 429 (Intercom answers it before doing
+      // anything) may be repeated even for a POST, other failures only for a GET.
+      timeoutMs: this.budgetMs,
+      attemptTimeoutMs: this.timeoutMs,
+      maxBytes: this.maxBytes,
+      retry: { max: this.maxRetries, maxRetryAfterMs: this.maxWaitMs },
+    });
+    const durationMs = elapsed();
+    const status = r.status ?? null;
+    if (!r.ok) {
+      const e = r.error!;
       // A POST that got its 2xx was done; only its (unused) echo was too big to read.
-      if (err instanceof TooLargeError && method === 'POST' && res.statusCode >= 200 && res.statusCode < 300) {
-        return { kind: 'done', result: { ok: true, status: res.statusCode, data: null as T } };
+      if (e.type === 'too_large' && method === 'POST' && status !== null && status >= 200 && status < 300) return { ok: true, status, data: null as T, durationMs };
+      if (status === 429) {
+        const wait = r.retryAfterMs ?? rateLimitWait(r.headers ?? {}) ?? 0;
+        return { ok: false, status: 429, error: { type: 'rate_limited', message: `rate limited by Intercom; next window in ${Math.ceil(wait / 1000)} s` }, durationMs };
       }
-      const type: IntercomErrorType = err instanceof TooLargeError ? 'too_large' : signal.aborted ? 'timeout' : 'network';
-      return { kind: 'failed', retryable: type !== 'too_large', result: { ok: false, status: res.statusCode, error: { type, message: describe(err, type, this.timeoutMs) } } };
+      const message =
+        e.type === 'timeout'
+          ? `no answer from Intercom within ${Math.min(this.timeoutMs, this.budgetMs)} ms`
+          : e.type === 'blocked'
+            ? `refused by the network guard: ${e.message}`
+            : e.type === 'network'
+              ? `network error: ${e.message}`
+              : status !== null && e.type !== 'too_large'
+                ? `Intercom answered ${status}: ${errorMessage(r.body?.toString('utf8') ?? '')}`
+                : e.message;
+      return { ok: false, status, error: { type: e.type, message }, durationMs };
     }
-    const status = res.statusCode;
-    if (status === 429) return { kind: 'rate_limited', waitMs: rateLimitWait(res.headers) };
-    const text = bytes.toString('utf8');
-    if (status < 200 || status >= 300) {
-      const type: IntercomErrorType = status >= 500 ? 'http_5xx' : status >= 400 ? 'http_4xx' : 'invalid_response';
-      return { kind: 'failed', retryable: RETRYABLE_STATUS.has(status), result: { ok: false, status, error: { type, message: `Intercom answered ${status}: ${errorMessage(text)}` } } };
-    }
+    const text = r.body!.toString('utf8');
     let data: unknown = null;
     if (text.trim()) {
       try {
         data = JSON.parse(text);
       } catch {
-        return { kind: 'failed', retryable: false, result: { ok: false, status, error: { type: 'invalid_response', message: 'Intercom answered with something that is not JSON' } } };
+        return { ok: false, status, error: { type: 'invalid_response', message: 'Intercom answered with something that is not JSON' }, durationMs };
       }
     }
-    return { kind: 'done', result: { ok: true, status, data: data as T } };
+    return { ok: true, status: status!, data: data as T, durationMs };
   }
 }
 
-/**
- * How long a 429 says to wait: `Retry-After` (seconds or a date), else `X-RateLimit-Reset`
- * (a Unix time in seconds, Intercom's header). Null when neither is usable.
- */
-export function rateLimitWait(headers: Record<string, string | string[] | undefined>, now = Date.now()): number | null {
-  const one = (name: string) => {
-    const v = headers[name];
-    return Array.isArray(v) ? v[0] : v;
-  };
-  const retryAfter = one('retry-after')?.trim();
-  if (retryAfter) {
-    if (/^\d+(\.\d+)?$/.test(retryAfter)) return Math.max(0, Math.round(Number(retryAfter) * 1000));
-    const at = Date.parse(retryAfter);
-    if (!Number.isNaN(at)) return Math.max(0, at - now);
-  }
-  const reset = one('x-ratelimit-reset')?.trim();
-  if (reset && /^\d+$/.test(reset)) {
-    // A small margin: the window opens at that second, not before it.
-    return Math.max(0, Number(reset) * 1000 - now) + 100;
-  }
-  return null;
-}
+/** How long a 429 says to wait (Retry-After, else X-RateLimit-Reset); null when neither is usable. */
+export const rateLimitWait = retryAfterMs;
 
 /** Intercom's error list (`{errors: [{code, message}]}`), or the start of the body. */
 function errorMessage(text: string): string {
@@ -232,12 +182,4 @@ function errorMessage(text: string): string {
     // not JSON: fall through to the raw text
   }
   return text.slice(0, 200) || 'no body';
-}
-
-function describe(err: unknown, type: IntercomErrorType, timeoutMs: number): string {
-  if (type === 'timeout') return `no answer from Intercom within ${timeoutMs} ms`;
-  if (type === 'too_large') return (err as Error).message;
-  if (type === 'blocked') return `refused by the network guard: ${(err as Error).message}`;
-  const e = err as { code?: string; cause?: { code?: string }; message?: string };
-  return `network error: ${e.cause?.code ?? e.code ?? e.message ?? 'unknown'}`;
 }

@@ -1,15 +1,15 @@
 import { z } from 'zod';
-import type { Dispatcher } from 'undici';
 import type { CallRecord, Conversation, Customer, Delivery, DeliveryState } from '../../../../shared/conversation';
 import type { Settings } from '../../../../shared/settings';
-import type { AppContext } from '../../http/context';
-import type { InboxHandler } from '../../inbox/worker';
+import type { ChannelDeps } from '../deps';
+import type { InboxHandler } from '../../inbox';
 import type { InboxItem } from '../../store';
 import { IntercomClient, type IntercomContact, type IntercomErrorType } from './client';
 import { comparableText, textToHtml } from './html';
 import { noteHtml, worthANote } from './note';
 import { IntercomJob } from './notification';
 import { newConversation } from '../../agent';
+import { RetryLaterError } from '../../errors';
 
 /** Deliveries kept on a conversation: enough to recognise a re-run, bounded for long chats. */
 const MAX_DELIVERIES = 100;
@@ -17,15 +17,9 @@ const MAX_DELIVERIES = 100;
 /** Failures worth another try later (the inbox retries with backoff); the rest are final. */
 const TRANSIENT: ReadonlySet<IntercomErrorType> = new Set(['timeout', 'network', 'rate_limited', 'http_5xx']);
 
-/** Thrown to give an item back to the inbox for a later retry. */
-class RetryLater extends Error {}
 
-export interface HandlerDeps {
-  ctx: AppContext;
-  dispatcher: Dispatcher;
-  /** Client knobs (tests make waits short). */
-  client?: { timeoutMs?: number; backoffMs?: number; maxWaitMs?: number };
-}
+/** Client knobs (tests make waits short). */
+export type HandlerDeps = ChannelDeps & { client?: { timeoutMs?: number; maxWaitMs?: number } };
 
 /**
  * Answers one stored Intercom notification: reads the contact, runs the agent turn, posts
@@ -37,7 +31,7 @@ export function createIntercomHandler(deps: HandlerDeps): InboxHandler {
   return async (item: InboxItem) => {
     const parsed = IntercomJob.safeParse(item.payload);
     if (!parsed.success) {
-      deps.ctx.log.error({ itemId: item.id }, 'intercom inbox item has an unknown shape; dropped');
+      deps.log.error({ itemId: item.id }, 'intercom inbox item has an unknown shape; dropped');
       return;
     }
     await new Turn(deps, item.tenantId, parsed.data).run();
@@ -45,7 +39,7 @@ export function createIntercomHandler(deps: HandlerDeps): InboxHandler {
 }
 
 class Turn {
-  private readonly log: AppContext['log'];
+  private readonly log: ChannelDeps['log'];
   private client!: IntercomClient;
   private settings!: Settings;
   private conv!: Conversation;
@@ -55,11 +49,11 @@ class Turn {
     private readonly tenantId: string,
     private readonly job: IntercomJob,
   ) {
-    this.log = deps.ctx.log.child({ tenantId, channel: 'intercom', conversationId: job.conversationId, notificationId: job.notificationId });
+    this.log = deps.log.child({ tenantId, channel: 'intercom', conversationId: job.conversationId, notificationId: job.notificationId });
   }
 
   async run(): Promise<void> {
-    const { store } = this.deps.ctx;
+    const { store } = this.deps;
     const settings = await store.getSettings(this.tenantId);
     const ic = settings?.intercom;
     if (!settings || !ic?.accessToken || !ic.adminId) {
@@ -67,7 +61,7 @@ class Turn {
       throw new Error('Intercom is not configured for this tenant (access token and admin id are needed)');
     }
     this.settings = settings;
-    this.client = new IntercomClient({ settings: ic, dispatcher: this.deps.dispatcher, ...this.deps.client });
+    this.client = new IntercomClient({ settings: ic, outbound: this.deps.outbound, ...this.deps.client });
 
     const stored = await store.conversationByExternalId(this.tenantId, 'intercom', this.job.conversationId);
     let delivery = stored?.deliveries?.find((d) => d.key === this.job.notificationId);
@@ -93,7 +87,7 @@ class Turn {
 
     calls ??= (await store.listCalls(this.tenantId, { conversationId: this.conv.id, limit: 1000 })).filter((c) => c.turnId === user.turnId).reverse();
     const pending = this.conv.pending.filter((p) => p.turnId === user.turnId && p.status === 'pending');
-    const report = { conversationId: this.conv.id, customer: this.conv.customer, calls, pending, fallback: Boolean(answer.fallback), adminUrl: `${this.deps.ctx.config.publicUrl}/admin` };
+    const report = { conversationId: this.conv.id, customer: this.conv.customer, calls, pending, fallback: Boolean(answer.fallback), adminUrl: `${this.deps.config.publicUrl}/admin` };
     if (worthANote(report)) await this.deliver(delivery.key, 'note', () => noteHtml(report), adminId);
     else await this.mark(delivery.key, 'note', 'skipped');
   }
@@ -108,7 +102,7 @@ class Turn {
       deliveries: [...(base.deliveries ?? []).slice(-(MAX_DELIVERIES - 1)), delivery],
     };
     // reply() on an unsaved conversation (version 0) creates it, the same as start() would, with our record in it.
-    const t = await this.deps.ctx.agent.reply(conv, this.job.text, 'live', customer);
+    const t = await this.deps.agent.reply(conv, this.job.text, 'live', customer);
     this.log.info({ calls: t.calls.length, pending: t.pending.length, fallback: t.fallback, verified: customer.verified }, 'intercom turn done');
     return t;
   }
@@ -124,7 +118,7 @@ class Turn {
     if (!id) return { verified: false };
     const r = await this.client.getContact(id);
     if (!r.ok) {
-      if (TRANSIENT.has(r.error.type)) throw new RetryLater(`reading the Intercom contact failed: ${r.error.message}`);
+      if (TRANSIENT.has(r.error.type)) throw new RetryLaterError(`reading the Intercom contact failed: ${r.error.message}`);
       this.log.warn({ error: r.error }, 'could not read the Intercom contact; answering as unverified');
       return { id, verified: false };
     }
@@ -150,7 +144,7 @@ class Turn {
     const messageType = kind === 'reply' ? 'comment' : 'note';
     if (state === 'sending') {
       const parts = await this.client.getConversationParts(this.job.conversationId);
-      if (!parts.ok) throw new RetryLater(`checking the Intercom conversation failed: ${parts.error.message}`);
+      if (!parts.ok) throw new RetryLaterError(`checking the Intercom conversation failed: ${parts.error.message}`);
       const want = comparableText(html);
       const found = parts.data.some((p) => p.part_type === messageType && p.author?.type !== 'user' && comparableText(p.body ?? '') === want);
       if (found) {
@@ -166,7 +160,7 @@ class Turn {
       await this.mark(key, kind, 'sent');
       return;
     }
-    if (TRANSIENT.has(r.error.type)) throw new RetryLater(`posting the ${kind} failed: ${r.error.message}`);
+    if (TRANSIENT.has(r.error.type)) throw new RetryLaterError(`posting the ${kind} failed: ${r.error.message}`);
     this.log.error({ kind, status: r.status, error: r.error }, `Intercom refused the ${kind}; not retrying`);
     await this.mark(key, kind, 'failed');
   }
@@ -185,7 +179,7 @@ class Turn {
       version: this.conv.version + 1,
       updatedAt: new Date().toISOString(),
     };
-    if (!(await this.deps.ctx.store.updateConversation(next))) throw new RetryLater('the conversation changed meanwhile');
+    if (!(await this.deps.store.updateConversation(next))) throw new RetryLaterError('the conversation changed meanwhile');
     this.conv = next;
   }
 }

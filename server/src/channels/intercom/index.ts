@@ -1,22 +1,12 @@
-/** The Intercom channel: the webhook, the inbox handler that answers in the Messenger, the API client. */
-import { NetworkGuard } from '../../actions/network-guard';
-import type { AppContext } from '../../http/context';
-import type { InboxHandler } from '../../inbox/worker';
+/** The Intercom channel: the inbox handler that answers in the Messenger, the notification parser, the API client. */
+import type { InboxHandler } from '../../inbox';
+import type { ChannelDeps } from '../deps';
 import { createIntercomHandler } from './handler';
 
-export { intercomMount, intercomSignature, validSignature, WEBHOOK_PATH } from './webhook';
 export { IntercomClient, intercomBaseUrl, rateLimitWait, INTERCOM_VERSION, REGION_BASE_URLS } from './client';
+export { ANSWERED_TOPICS, jobFrom, Notification } from './notification';
 
-/**
- * The inbox handler of `intercom` deliveries. Intercom calls go through the same
- * private-network guard as actions (a `baseUrl` override cannot reach internal hosts
- * unless ALLOWED_PRIVATE_HOSTS lets it), on one keep-alive pool per server.
- */
-export function intercomHandler(ctx: AppContext): InboxHandler {
-  const dispatcher = new NetworkGuard({ allowedPrivateHosts: ctx.config.ALLOWED_PRIVATE_HOSTS }).createAgent({
-    keepAliveTimeout: 10_000,
-    connections: 32,
-    connect: { timeout: 10_000 },
-  });
-  return createIntercomHandler({ ctx, dispatcher });
+/** The inbox handler of `intercom` deliveries; Intercom calls go through the guarded pool. */
+export function intercomHandler(deps: ChannelDeps): InboxHandler {
+  return createIntercomHandler(deps);
 }

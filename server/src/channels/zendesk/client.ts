@@ -1,10 +1,6 @@
-import { setTimeout as sleep } from 'node:timers/promises';
-import { request, type Dispatcher } from 'undici';
 import type { z } from 'zod';
 import type { ZendeskSettings } from '../../../../shared/settings';
-import { isBlockedError, type NetworkGuard } from '../../actions/network-guard';
-import { readCapped, TooLargeError } from '../../actions/response-body';
-import { backoffMs, errorCode, isRetryableError } from '../../actions/retry';
+import { retryAfterMs as netRetryAfterMs, type Outbound } from '../../net';
 import {
   CommentsEnvelope,
   IdentitiesEnvelope,
@@ -39,25 +35,19 @@ export function isTransient(f: ZendeskFailure): boolean {
 }
 
 export interface ZendeskClientOptions {
-  /** A guarded undici dispatcher (the private-network guard checks every connection). */
-  dispatcher: Dispatcher;
-  /** The same guard, for the URL checks made before connecting. */
-  guard: NetworkGuard;
-  /** Per attempt, body included. Default 10 s. */
+  /** The outbound stack: its guarded pool checks every connection. */
+  outbound: Outbound;
+  /** Per call, retries and waits included. Default 10 s. */
   timeoutMs?: number;
   /** Largest answer read. Default 5 MiB (a page of comments with HTML bodies can be big). */
   maxResponseBytes?: number;
   /** GET retries on 5xx and connection errors. Default 2. */
   maxRetries?: number;
-  /** First retry delay, then 3x. Default 250 ms. */
-  retryBaseMs?: number;
   /** Longest Retry-After we wait out in place; longer ones fail as `rate_limited`. Default 30 s. */
   maxRetryAfterMs?: number;
-  /** 429 waits per call. Default 2. */
-  maxRateLimitWaits?: number;
 }
 
-const DEFAULTS = { timeoutMs: 10_000, maxResponseBytes: 5 * 1024 * 1024, maxRetries: 2, retryBaseMs: 250, maxRetryAfterMs: 30_000, maxRateLimitWaits: 2 };
+const DEFAULTS = { timeoutMs: 10_000, maxResponseBytes: 5 * 1024 * 1024, maxRetries: 2, maxRetryAfterMs: 30_000 };
 /** The latest comments are enough to find the requester's newest messages. */
 const COMMENTS_PAGE = 30;
 
@@ -75,13 +65,12 @@ export function zendeskAuthorization(s: ZendeskSettingsValue): string | null {
 }
 
 /**
- * The Zendesk Support API client: the four calls the channel needs, through the guarded
- * dispatcher, with a timeout, a size cap, GET retries on 5xx and connection errors, and
- * 429 Retry-After waits (bounded). A PUT is not retried on 5xx: adding a comment twice
- * would post two notes.
+ * The Zendesk Support API client: the calls the channel needs, through the guarded pool of
+ * `net/` (its timeout, size cap, retry policy and bounded Retry-After waits). A PUT is
+ * marked not idempotent: adding a comment twice would post two notes.
  */
 export class ZendeskClient {
-  private readonly o: Required<Omit<ZendeskClientOptions, 'dispatcher' | 'guard'>>;
+  private readonly o: Required<Omit<ZendeskClientOptions, 'outbound'>>;
 
   constructor(
     private readonly baseUrl: string,
@@ -137,93 +126,55 @@ export class ZendeskClient {
     } catch {
       return fail({ kind: 'not_configured', message: 'the Zendesk address is not a valid URL' });
     }
-    const refusal = this.opts.guard.checkUrl(url);
-    if (refusal) return fail({ kind: 'blocked', message: refusal });
-
     const headers: Record<string, string> = { authorization: this.authorization, accept: 'application/json', 'user-agent': 'helpdesk-actions/0.1' };
     const body = json === undefined ? undefined : JSON.stringify(json);
     if (body !== undefined) headers['content-type'] = 'application/json';
-
-    let retries = 0;
-    let waits = 0;
-    for (;;) {
-      const controller = new AbortController();
-      const timer = setTimeout(() => controller.abort(new Error('timeout')), this.o.timeoutMs);
-      try {
-        let res: Dispatcher.ResponseData;
-        try {
-          res = await request(url, { dispatcher: this.opts.dispatcher, method, headers, body, signal: controller.signal });
-        } catch (err) {
-          if (controller.signal.aborted) return fail({ kind: 'timeout', message: `Zendesk did not answer within ${seconds(this.o.timeoutMs)}` });
-          if (isBlockedError(err)) return fail({ kind: 'blocked', message: (err as Error).message });
-          // A refused connection never reached Zendesk, so even a PUT may be sent again.
-          const again = isRetryableError(err) && (method === 'GET' || errorCode(err) === 'ECONNREFUSED');
-          if (again && retries < this.o.maxRetries) {
-            await sleep(backoffMs(this.o.retryBaseMs, ++retries));
-            continue;
-          }
-          return fail({ kind: 'network', message: `could not reach Zendesk (${errorCode(err) ?? (err as Error).message})` });
-        }
-        const status = res.statusCode;
-        if (status === 429) {
-          const wait = retryAfterMs(res.headers['retry-after']);
-          await res.body.dump().catch(() => {});
-          if (wait <= this.o.maxRetryAfterMs && waits < this.o.maxRateLimitWaits) {
-            waits++;
-            clearTimeout(timer);
-            await sleep(wait);
-            continue;
-          }
-          return fail({ kind: 'rate_limited', status, retryAfterMs: wait, message: `Zendesk rate limit: retry after ${seconds(wait)}` });
-        }
-        if (status >= 500 && method === 'GET' && retries < this.o.maxRetries) {
-          await res.body.dump().catch(() => {});
-          clearTimeout(timer);
-          await sleep(backoffMs(this.o.retryBaseMs, ++retries));
-          continue;
-        }
-        const length = Number(res.headers['content-length']);
-        if (length > this.o.maxResponseBytes) {
-          // Destroying emits an abort error on the body; nobody else listens to it.
-          res.body.on('error', () => {});
-          res.body.destroy();
+    const r = await this.opts.outbound.send('guarded', {
+      origin: url.origin,
+      path: url.pathname + url.search,
+      method,
+      headers,
+      body: body ?? null,
+      timeoutMs: this.o.timeoutMs,
+      maxBytes: this.o.maxResponseBytes,
+      // A PUT adds a comment: sending it twice would post two notes.
+      retry: { max: this.o.maxRetries, maxRetryAfterMs: this.o.maxRetryAfterMs, ...(method === 'PUT' ? { idempotent: false } : {}) },
+    });
+    const status = r.status ?? null;
+    if (!r.ok) {
+      const e = r.error!;
+      if (status === 429) return fail({ kind: 'rate_limited', status, retryAfterMs: r.retryAfterMs ?? 1000, message: `Zendesk rate limit: retry after ${seconds(r.retryAfterMs ?? 1000)}` });
+      switch (e.type) {
+        case 'blocked':
+          return fail({ kind: 'blocked', message: e.message });
+        case 'timeout':
+          return fail({ kind: 'timeout', status, message: `Zendesk did not answer within ${seconds(this.o.timeoutMs)}` });
+        case 'too_large':
           return fail({ kind: 'too_large', status, message: `the Zendesk answer is larger than ${this.o.maxResponseBytes} bytes` });
-        }
-        let bytes: Buffer;
-        try {
-          bytes = await readCapped(res.body, this.o.maxResponseBytes);
-        } catch (err) {
-          if (err instanceof TooLargeError) return fail({ kind: 'too_large', status, message: `the Zendesk answer is larger than ${err.limit} bytes` });
-          if (controller.signal.aborted) return fail({ kind: 'timeout', status, message: `Zendesk did not finish its answer within ${seconds(this.o.timeoutMs)}` });
-          return fail({ kind: 'network', status, message: 'the connection to Zendesk broke during the answer' });
-        }
-        if (status < 200 || status >= 300) return fail({ kind: 'http', status, message: `Zendesk answered HTTP ${status}${zendeskErrorText(bytes)}` });
-        let data: unknown;
-        try {
-          data = JSON.parse(bytes.toString('utf8'));
-        } catch {
-          return fail({ kind: 'invalid_response', status, message: 'Zendesk answered with something that is not JSON' });
-        }
-        const parsed = schema.safeParse(data);
-        if (!parsed.success) {
-          const issue = parsed.error.issues[0];
-          return fail({ kind: 'invalid_response', status, message: `unexpected Zendesk answer (${issue ? `${issue.path.join('.')}: ${issue.message}` : 'invalid'})` });
-        }
-        return { ok: true, status, data: parsed.data };
-      } finally {
-        clearTimeout(timer);
+        case 'network':
+          return fail({ kind: 'network', status, message: `could not reach Zendesk (${e.message})` });
+        default:
+          return fail({ kind: 'http', status, message: `Zendesk answered HTTP ${status}${zendeskErrorText(r.body ?? Buffer.alloc(0))}` });
       }
     }
+    let data: unknown;
+    try {
+      data = JSON.parse(r.body!.toString('utf8'));
+    } catch {
+      return fail({ kind: 'invalid_response', status, message: 'Zendesk answered with something that is not JSON' });
+    }
+    const parsed = schema.safeParse(data);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      return fail({ kind: 'invalid_response', status, message: `unexpected Zendesk answer (${issue ? `${issue.path.join('.')}: ${issue.message}` : 'invalid'})` });
+    }
+    return { ok: true, status: status!, data: parsed.data };
   }
 }
 
 /** Retry-After in ms: delay-seconds or an HTTP date; a missing or odd value means a short default. */
 export function retryAfterMs(value: string | string[] | undefined, now = Date.now()): number {
-  const v = (Array.isArray(value) ? value[0] : value)?.trim();
-  if (!v) return 1000;
-  if (/^\d+$/.test(v)) return Number(v) * 1000;
-  const at = Date.parse(v);
-  return Number.isNaN(at) ? 1000 : Math.max(0, at - now);
+  return netRetryAfterMs({ 'retry-after': value }, now) ?? 1000;
 }
 
 /** Zendesk's error bodies: `{"error": "RecordNotFound", "description": "Not found"}` (or `error` as an object). */

@@ -2,10 +2,9 @@ import type { ActionSpec } from '../../../../shared/action';
 import type { CallRecord, Conversation, Proposal } from '../../../../shared/conversation';
 import { isCredentialHeader } from '../../../../shared/mask';
 import type { Settings } from '../../../../shared/settings';
-import { authSecrets } from '../../actions/auth';
-import { redactorFor, type Redactor } from '../../actions/redact';
+import { authSecrets, redactorFor, type Redactor } from '../../actions';
 import type { TurnResult } from '../../agent';
-import type { AppContext } from '../../http/context';
+import type { ChannelDeps } from '../deps';
 import type { ZendeskClient, ZendeskResult } from './client';
 import { draftNoteHtml, runNoteHtml } from './note';
 import type { TicketSnapshot } from './ticket';
@@ -33,7 +32,7 @@ function fromTurn(t: TurnResult): Draft {
  * that message, stored after the newest requester comment: a delivery retried after a crash
  * or a failed note then posts the note of that turn instead of drafting (and calling APIs) again.
  */
-async function answeredTurn(ctx: AppContext, conv: Conversation, message: string, latestAt: string | null): Promise<Draft | null> {
+async function answeredTurn(ctx: ChannelDeps, conv: Conversation, message: string, latestAt: string | null): Promise<Draft | null> {
   const n = conv.messages.length;
   const user = conv.messages[n - 2];
   const reply = conv.messages[n - 1];
@@ -50,7 +49,7 @@ async function answeredTurn(ctx: AppContext, conv: Conversation, message: string
  * actions only become proposals). `reuse` lets a retried delivery pick up a turn already made.
  */
 export async function draftTurn(
-  ctx: AppContext,
+  ctx: ChannelDeps,
   tenantId: string,
   snapshot: TicketSnapshot,
   message: string,
@@ -78,7 +77,7 @@ export async function draftTurn(
 }
 
 /** Every secret the tenant has: action and User Data API credentials, helpdesk tokens. */
-async function tenantRedactor(ctx: AppContext, tenantId: string, settings: Settings): Promise<Redactor> {
+async function tenantRedactor(ctx: ChannelDeps, tenantId: string, settings: Settings): Promise<Redactor> {
   const secrets: string[] = [];
   const uda = await ctx.store.getUserDataApi(tenantId);
   const endpoints: Pick<ActionSpec, 'auth' | 'headers'>[] = [...(await ctx.store.listActions(tenantId)), ...(uda ? [uda] : [])];
@@ -104,7 +103,7 @@ function scrubProposal(r: Redactor, p: Proposal): Proposal {
  * Posts the draft's internal note. The engine already masks secrets; the note is scrubbed
  * once more with every secret of the tenant, because a note is read by every agent.
  */
-export async function postDraftNote(ctx: AppContext, client: ZendeskClient, tenantId: string, settings: Settings, ticketId: string, d: Draft): Promise<ZendeskResult<{ id: string }>> {
+export async function postDraftNote(ctx: ChannelDeps, client: ZendeskClient, tenantId: string, settings: Settings, ticketId: string, d: Draft): Promise<ZendeskResult<{ id: string }>> {
   const r = await tenantRedactor(ctx, tenantId, settings);
   const html = draftNoteHtml({
     reply: r.text(d.reply),
@@ -118,7 +117,7 @@ export async function postDraftNote(ctx: AppContext, client: ZendeskClient, tena
 
 /** Posts the short note saying an agent ran a proposed action. */
 export async function postRunNote(
-  ctx: AppContext,
+  ctx: ChannelDeps,
   client: ZendeskClient,
   tenantId: string,
   settings: Settings,

@@ -1,6 +1,7 @@
-import type { AppContext } from '../../http/context';
-import type { InboxHandler } from '../../inbox/worker';
+import type { ChannelDeps } from '../deps';
+import type { InboxHandler } from '../../inbox';
 import type { InboxItem } from '../../store';
+import { RetryLaterError } from '../../errors';
 import { isTransient, type ZendeskFailure } from './client';
 import { tenantSettings, zendeskClientFor } from './connection';
 import { draftTurn, postDraftNote } from './draft';
@@ -8,11 +9,8 @@ import { decide, readTicket } from './ticket';
 import { WebhookPayload } from './types';
 
 /** A Zendesk failure worth another try: thrown so the inbox gives the item back for a retry. */
-class TransientZendeskError extends Error {
-  constructor(what: string, f: ZendeskFailure) {
-    super(`Zendesk ${what}: ${f.message}`);
-    this.name = 'TransientZendeskError';
-  }
+function retryLater(what: string, f: ZendeskFailure): RetryLaterError {
+  return new RetryLaterError(`Zendesk ${what}: ${f.message}`);
 }
 
 /**
@@ -21,7 +19,7 @@ class TransientZendeskError extends Error {
  * mode and adds the internal note. Transient Zendesk failures throw (the inbox retries);
  * permanent ones (bad credentials, deleted ticket) are logged and the item is done.
  */
-export function zendeskHandler(ctx: AppContext): InboxHandler {
+export function zendeskHandler(ctx: ChannelDeps): InboxHandler {
   return async (item: InboxItem) => {
     const parsed = WebhookPayload.safeParse(item.payload);
     if (!parsed.success) {
@@ -39,7 +37,7 @@ export function zendeskHandler(ctx: AppContext): InboxHandler {
 
     const read = await readTicket(client, ticketId);
     if (!read.ok) {
-      if (isTransient(read.error)) throw new TransientZendeskError(`reading the ${read.what}`, read.error);
+      if (isTransient(read.error)) throw retryLater(`reading the ${read.what}`, read.error);
       log.error({ error: read.error }, `could not read the ${read.what} from Zendesk; no draft`);
       return;
     }
@@ -53,7 +51,7 @@ export function zendeskHandler(ctx: AppContext): InboxHandler {
     const note = await postDraftNote(ctx, client, item.tenantId, settings, ticketId, draft);
     if (!note.ok) {
       // The turn is saved: a retry finds it (reuse) and only posts the note.
-      if (isTransient(note.error)) throw new TransientZendeskError('adding the note', note.error);
+      if (isTransient(note.error)) throw retryLater('adding the note', note.error);
       log.error({ error: note.error }, 'Zendesk refused the internal note');
       return;
     }

@@ -1,4 +1,5 @@
-import { Agent, request, type Dispatcher } from 'undici';
+import { request, type Dispatcher } from 'undici';
+import { readCapped } from './body';
 
 /** Statuses whose Response must not carry a body. */
 const NULL_BODY = new Set([101, 103, 204, 205, 304]);
@@ -6,21 +7,14 @@ const NULL_BODY = new Set([101, 103, 204, 205, 304]);
 /** A model answer larger than this is refused (a completion is a few KiB). */
 const MAX_RESPONSE_BYTES = 8 * 1024 * 1024;
 
-/** A `fetch` for the OpenAI SDK, and the pool behind it. */
-export interface LlmFetch {
-  fetch: typeof globalThis.fetch;
-  close(): Promise<void>;
-}
-
 /**
- * The `fetch` the OpenAI client uses: undici's `request` on one keep-alive pool, the whole
- * answer read into a standard `Response`. It does what the SDK needs (method, headers,
- * string body, abort signal) at a fraction of the cost of the global WHATWG fetch, whose
- * web streams were the largest single cost of a turn in the benchmark. Anything it does
- * not handle (a streamed or form body) goes to the global fetch unchanged.
+ * The `fetch` the OpenAI client uses: undici's `request` on the given keep-alive pool, the
+ * whole answer read (capped) into a standard `Response`. It does what the SDK needs
+ * (method, headers, string body, abort signal) at a fraction of the cost of the global
+ * WHATWG fetch, whose web streams were the largest single cost of a turn in the benchmark.
+ * Anything it does not handle (a streamed or form body) goes to the global fetch unchanged.
  */
-export function createLlmFetch(opts: { connections?: number; keepAliveTimeoutMs?: number } = {}): LlmFetch {
-  const pool = new Agent({ connections: opts.connections ?? 128, keepAliveTimeout: opts.keepAliveTimeoutMs ?? 30_000 });
+export function createLlmFetch(pool: Dispatcher): typeof globalThis.fetch {
   const llmFetch = async (input: string | URL | Request, init: RequestInit = {}): Promise<Response> => {
     const body = init.body;
     if ((typeof input !== 'string' && !(input instanceof URL)) || (body != null && typeof body !== 'string' && !(body instanceof Uint8Array))) {
@@ -41,7 +35,7 @@ export function createLlmFetch(opts: { connections?: number; keepAliveTimeoutMs?
     }
     return new Response(NULL_BODY.has(res.statusCode) ? null : new Uint8Array(bytes), { status: res.statusCode, headers });
   };
-  return { fetch: llmFetch as typeof globalThis.fetch, close: () => pool.close() };
+  return llmFetch as typeof globalThis.fetch;
 }
 
 /** Any HeadersInit as the flat name/value list undici takes. */
@@ -51,18 +45,4 @@ function flatHeaders(h: HeadersInit | undefined): string[] {
   const entries = h instanceof Headers || Array.isArray(h) ? h : Object.entries(h);
   for (const [name, value] of entries as Iterable<[string, string]>) out.push(name, value);
   return out;
-}
-
-async function readCapped(body: Dispatcher.ResponseData["body"], max: number): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of body as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > max) {
-      body.destroy();
-      throw new Error(`model response larger than ${max} bytes`);
-    }
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks);
 }

@@ -1,12 +1,11 @@
+import { jsonBody } from '../body';
 import express, { Router, type Express } from 'express';
 import type { CallRecord, Conversation, Proposal } from '../../../../shared/conversation';
+import { draftTurn, postDraftNote, postRunNote, readTicket, requesterMessage, tenantSettings, zendeskClientFor, type ZendeskFailure } from '../../channels/zendesk';
 import { AppError, ConflictError, NotFoundError, ValidationError } from '../../errors';
-import { tenantAuth } from '../../http/auth';
-import type { AppContext } from '../../http/context';
-import type { ZendeskFailure } from './client';
-import { tenantSettings, zendeskClientFor } from './connection';
-import { draftTurn, postDraftNote, postRunNote } from './draft';
-import { readTicket, requesterMessage } from './ticket';
+import { inboxConversationKey } from '../../inbox';
+import { tenantAuth } from '../auth';
+import type { AppContext } from '../context';
 
 /** A call as the sidebar gets it (the turn id is internal). */
 export type SidebarCall = Omit<CallRecord, 'turnId'>;
@@ -50,7 +49,7 @@ function sidebarProposal({ actionId: _a, ...p }: Proposal, now: number): Sidebar
 /** The sidebar's view of a ticket: its last draft with the calls behind it and the proposals. */
 export async function draftBody(ctx: AppContext, tenantId: string, ticketId: string, conv?: Conversation | null): Promise<DraftBody> {
   const c = conv ?? (await ctx.store.conversationByExternalId(tenantId, 'zendesk', ticketId));
-  const drafting = !conv && (await ctx.store.hasUnfinished(`zendesk:${tenantId}:${ticketId}`));
+  const drafting = !conv && (await ctx.store.hasUnfinished(inboxConversationKey('zendesk', tenantId, ticketId)));
   if (!c) {
     return drafting
       ? { ticketId, status: 'drafting', message: 'Drafting a reply…', draft: null }
@@ -131,5 +130,5 @@ export function mountZendeskSidebar(app: Express, ctx: AppContext): void {
     res.json({ proposal: sidebarProposal(proposal, Date.now()), call: sidebarCall(call) });
   });
 
-  app.use('/zendesk', express.json({ limit: '256kb', strict: false }), tenantAuth(ctx.store), r);
+  app.use('/zendesk', ...jsonBody(), tenantAuth(ctx.store), r);
 }

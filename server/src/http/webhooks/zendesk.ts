@@ -1,10 +1,12 @@
 import { createHash, createHmac } from 'node:crypto';
+import { rawBody } from '../body';
 import express, { type Express, type Request, type Response } from 'express';
 import { zodDetails } from '../../errors';
-import type { AppContext } from '../../http/context';
-import { safeEqual } from '../../http/tokens';
+import { inboxConversationKey } from '../../inbox';
+import type { AppContext } from '../context';
+import { safeEqual } from '../tokens';
 import type { Tenant } from '../../store';
-import { WebhookPayload } from './types';
+import { WebhookPayload } from '../../channels/zendesk';
 
 /** Deliveries signed longer ago (or further ahead) than this are refused: replay protection. */
 export const MAX_SKEW_MS = 5 * 60_000;
@@ -48,7 +50,7 @@ async function findTenant(ctx: AppContext, id: string): Promise<Tenant | null> {
  * inbox (deduplicated on the invocation id) and acknowledged with 202 before any drafting.
  */
 export function mountZendeskWebhook(app: Express, ctx: AppContext): void {
-  const raw = express.raw({ type: () => true, limit: '256kb' });
+  const raw = rawBody();
   app.post('/webhooks/zendesk/:tenantId', raw, async (req, res) => {
     const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     const signature = header(req, 'x-zendesk-webhook-signature');
@@ -88,7 +90,7 @@ export function mountZendeskWebhook(app: Express, ctx: AppContext): void {
       tenantId: tenant.id,
       // Invocation ids are per Zendesk account: the tenant keeps two accounts' ids apart.
       dedupeKey: `${tenant.id}:${key}`,
-      conversationKey: `zendesk:${tenant.id}:${payload.data.ticket_id}`,
+      conversationKey: inboxConversationKey('zendesk', tenant.id, payload.data.ticket_id),
       payload: payload.data,
     });
     if (stored) ctx.wakeWorkers();

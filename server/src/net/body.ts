@@ -67,6 +67,44 @@ export function decodeText(bytes: Buffer, contentType: string | undefined): stri
   return bytes.toString('utf8');
 }
 
+/** Deepest JSON nesting accepted: deeper answers are not data a support reply needs, and walking them recursively would overflow the stack. */
+export const MAX_JSON_DEPTH = 64;
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** Whether a string holds a lone UTF-16 surrogate (valid JSON, but not text: encoders throw on it). */
+export function hasLoneSurrogate(s: string): boolean {
+  return LONE_SURROGATE.test(s);
+}
+
+/**
+ * Why a parsed JSON tree is not acceptable data (nested deeper than `maxDepth`, or a
+ * string or key with a lone surrogate), or null. Iterative: it must not overflow itself.
+ */
+export function jsonProblem(root: unknown, maxDepth = MAX_JSON_DEPTH): string | null {
+  const stack: [unknown, number][] = [[root, 0]];
+  let seen = 0;
+  while (stack.length > 0) {
+    const [v, depth] = stack.pop()!;
+    if (++seen > 2_000_000) return 'too many values';
+    if (typeof v === 'string') {
+      if (hasLoneSurrogate(v)) return 'a string is not valid UTF-16 (lone surrogate)';
+      continue;
+    }
+    if (typeof v !== 'object' || v === null) continue;
+    if (depth >= maxDepth) return `nested deeper than ${maxDepth} levels`;
+    if (Array.isArray(v)) {
+      for (const x of v) stack.push([x, depth + 1]);
+    } else {
+      for (const k of Object.keys(v)) {
+        if (hasLoneSurrogate(k)) return 'a key is not valid UTF-16 (lone surrogate)';
+        stack.push([(v as Record<string, unknown>)[k], depth + 1]);
+      }
+    }
+  }
+  return null;
+}
+
 /** The parsed answer, or why it cannot be read. */
 export type ParsedBody = { ok: true; data: unknown; text: string } | { ok: false; message: string; text: string };
 
@@ -80,16 +118,21 @@ export function parseBody(bytes: Buffer, contentType: string | undefined): Parse
   const text = decodeText(bytes, contentType);
   if (text.length === 0) return { ok: true, data: null, text };
   if (kind === 'json') {
+    let data: unknown;
     try {
-      return { ok: true, data: JSON.parse(text), text };
+      data = JSON.parse(text);
     } catch (err) {
       return { ok: false, message: `malformed JSON: ${(err as Error).message}`, text };
     }
+    const problem = jsonProblem(data);
+    return problem ? { ok: false, message: `unusable JSON: ${problem}`, text: '' } : { ok: true, data, text };
   }
   if (text.includes('\u0000')) return { ok: false, message: 'binary content cannot be read', text: '' };
   if (kind === 'unknown' && /^\s*[[{]/.test(text)) {
     try {
-      return { ok: true, data: JSON.parse(text), text };
+      const data: unknown = JSON.parse(text);
+      const problem = jsonProblem(data);
+      return problem ? { ok: false, message: `unusable JSON: ${problem}`, text: '' } : { ok: true, data, text };
     } catch {
       // Not JSON after all: keep it as text.
     }

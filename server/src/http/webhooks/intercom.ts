@@ -1,9 +1,11 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { rawBody } from '../body';
 import express, { type Request, type Response } from 'express';
 import { AppError, UnauthorizedError } from '../../errors';
-import type { Mount } from '../../http/app';
-import type { AppContext } from '../../http/context';
-import { ANSWERED_TOPICS, jobFrom, Notification } from './notification';
+import { inboxConversationKey } from '../../inbox';
+import type { Mount } from '../app';
+import type { AppContext } from '../context';
+import { ANSWERED_TOPICS, jobFrom, Notification } from '../../channels/intercom';
 
 export const WEBHOOK_PATH = '/webhooks/intercom';
 
@@ -20,11 +22,6 @@ export function validSignature(rawBody: Buffer, header: string | undefined, clie
   return given.length === expected.length && timingSafeEqual(given, expected);
 }
 
-/** The conversation key of the inbox: one Intercom conversation's messages are answered in order. */
-export function conversationKey(tenantId: string, conversationId: string): string {
-  return `intercom:${tenantId}:${conversationId}`;
-}
-
 /**
  * `HEAD /webhooks/intercom` (Intercom checks the URL with it) and `POST /webhooks/intercom`:
  * signature and tenant checked, the message stored in the durable inbox, acknowledged at once.
@@ -35,7 +32,7 @@ export const intercomMount: Mount = (app, ctx) => {
     res.status(200).end();
   });
   // The signature covers the exact bytes, so the body is parsed here and not by the JSON API's parser.
-  const raw = express.raw({ type: () => true, limit: '256kb' });
+  const raw = rawBody();
   app.post(WEBHOOK_PATH, raw, (req, res) => receive(ctx, req, res));
 };
 
@@ -77,7 +74,7 @@ async function receive(ctx: AppContext, req: Request, res: Response): Promise<vo
     source: 'intercom',
     // Notification ids are Intercom's; the tenant prefix keeps one workspace from shadowing another's.
     dedupeKey: `${tenant.id}:${n.id}`,
-    conversationKey: conversationKey(tenant.id, job.conversationId),
+    conversationKey: inboxConversationKey('intercom', tenant.id, job.conversationId),
     payload: job,
   });
   if (stored) ctx.wakeWorkers();

@@ -3,17 +3,18 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { DestinationStream } from 'pino';
-import { ActionExecutor } from './actions';
-import { Agent, type AgentLimits } from './agent';
-import { loadConfig, type Config } from './config';
-import { createApp, type Mount } from './http/app';
-import type { AppContext } from './http/context';
-import { hashToken, newAdminToken } from './http/tokens';
-import { InboxWorker, type InboxHandler, type WorkerOptions } from './inbox/worker';
-import { createLogger, type Logger } from './logger';
-import { Metrics } from './metrics';
-import { openStore, type Store } from './store';
-import { channelMounts, channelHandlers } from './channels';
+import { ActionExecutor } from '../actions';
+import { Agent, type AgentLimits } from '../agent';
+import { channelHandlers } from '../channels';
+import { loadConfig, type Config } from '../config';
+import { createApp } from '../http';
+import type { AppContext } from '../http';
+import { hashToken, newAdminToken } from '../http';
+import { InboxWorker, type InboxHandler, type WorkerOptions } from '../inbox';
+import { createLogger, type Logger } from '../logger';
+import { Metrics } from '../metrics';
+import { Outbound } from '../net';
+import { openStore, type Store } from '../store';
 
 export interface StartOptions {
   /** Environment to parse (default process.env). */
@@ -43,17 +44,18 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
   const log = createLogger(config.LOG_LEVEL, opts.logDestination);
   const store = await openStore(config);
   const metrics = new Metrics();
-  const executor = new ActionExecutor({ allowedPrivateHosts: config.ALLOWED_PRIVATE_HOSTS, ...(opts.retryBaseMs !== undefined ? { retryBaseMs: opts.retryBaseMs } : {}) });
-  const agent = new Agent({ store, executor, config, log, metrics }, opts.agentLimits);
+  // The one outbound stack: every pool the server opens is here, and closed on shutdown.
+  const outbound = new Outbound({ allowedPrivateHosts: config.ALLOWED_PRIVATE_HOSTS, ...(opts.retryBaseMs !== undefined ? { retryBaseMs: opts.retryBaseMs } : {}) });
+  const executor = new ActionExecutor({ outbound });
+  const agent = new Agent({ store, executor, outbound, config, log, metrics }, opts.agentLimits);
 
   let worker: InboxWorker | undefined;
-  const ctx: AppContext = { config, store, log, metrics, executor, agent, wakeWorkers: () => worker?.wake() };
+  const ctx: AppContext = { config, store, log, metrics, outbound, executor, agent, wakeWorkers: () => worker?.wake() };
   const handlers: Partial<Record<string, InboxHandler>> = channelHandlers(ctx);
   worker = new InboxWorker(store, handlers, log, { concurrency: config.WORKER_CONCURRENCY, leaseMs: config.INBOX_LEASE_MS, ...opts.worker });
 
   const bootstrapToken = await bootstrapTenant(store, config, log);
-  const mounts: Mount[] = channelMounts();
-  const app = createApp(ctx, mounts);
+  const app = createApp(ctx);
   const server: Server = await new Promise((resolve, reject) => {
     const s = app.listen(config.PORT, config.HOST, () => resolve(s));
     s.on('error', reject);
@@ -78,8 +80,7 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
         server.closeIdleConnections();
       });
       await worker!.stop();
-      await agent.close();
-      await executor.close();
+      await outbound.close();
       await store.close();
       log.info('server stopped');
     })());

@@ -2,7 +2,7 @@ import dns from 'node:dns';
 import net from 'node:net';
 import ipaddr from 'ipaddr.js';
 import { Agent, buildConnector } from 'undici';
-import { ConfigError } from '../errors';
+import { ConfigError } from "../errors";
 
 /** One resolved address, as `dns.lookup(..., {all: true})` gives it. */
 export interface ResolvedAddress {

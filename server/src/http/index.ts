@@ -1,0 +1,4 @@
+/** The HTTP layer: the express app (routes, webhooks, sidebar), its context and token helpers. */
+export { createApp } from './app';
+export type { AppContext } from './context';
+export { hashToken, newAdminToken } from './tokens';

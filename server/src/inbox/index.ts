@@ -1,0 +1,3 @@
+/** The durable webhook inbox: its workers and its conversation keys. */
+export { InboxWorker, type InboxHandler, type WorkerOptions } from './worker';
+export { inboxConversationKey } from './keys';
