@@ -37,15 +37,16 @@ function normal(v: unknown, o: (typeof OPTION_KEYS)[number]): unknown {
 export async function syncIndexesSafely(model: IndexedModel): Promise<void> {
   await model.createCollection();
   const coll = model.collection;
+  let existing = (await coll.indexes()) as IndexInfo[];
   for (const [key, rawOpts] of model.schema.indexes()) {
     const opts = { ...(rawOpts as Record<string, unknown>) };
     delete opts.background;
     const name = (opts.name as string | undefined) ?? indexName(key);
-    const existing = (await coll.indexes()) as IndexInfo[];
     const stale = existing.filter(
       (i) => i.name !== '_id_' && (i.name === name || JSON.stringify(Object.entries(i.key)) === JSON.stringify(Object.entries(key))) && !sameDefinition(i, key, opts),
     );
     for (const i of stale) await dropIndex(model, i.name!);
+    if (stale.length) existing = (await coll.indexes()) as IndexInfo[];
     if (existing.some((i) => !stale.includes(i) && sameDefinition(i, key, opts))) continue; // built already (maybe under another name)
     try {
       await coll.createIndex(key as Record<string, 1 | -1>, { ...opts, name });
