@@ -42,6 +42,16 @@ export interface CallRecord {
   requestHeaders: Record<string, string>;
   responseExcerpt: string;
   at: string;
+  /** The version of the action that was called. */
+  actionVersion?: number;
+  /** The channel of the conversation (or of the test run). */
+  channel?: string;
+  /** `real`: the customer API was called; `mock`: a configured mock answered; `dry`: nothing was sent. */
+  mode?: 'real' | 'mock' | 'dry';
+  /** A test run from the admin page, not a conversation: left out of the statistics. */
+  test?: boolean;
+  /** The proposal this call ran (a confirmed write action). */
+  proposalId?: string;
 }
 
 /** A write action the model asked for that waits for confirmation. */

@@ -1,82 +1,18 @@
 import { randomUUID } from 'node:crypto';
-import { ActionInput, UserDataApiInput, type ActionInput as ActionIn, type ActionSpec } from '../../shared/action';
+import { UserDataApiInput } from '../../shared/action';
 import type { CallRecord, Channel, Conversation } from '../../shared/conversation';
-import { SettingsInput, type SettingsInput as SettingsIn } from '../../shared/settings';
 import { ConflictError } from '../../server/src/errors';
-import type { AuditInput, InboxItem, Store } from '../../server/src/store/port';
+import type { InboxItem, Store } from '../../server/src/store/port';
+import { actionSpec, auditInput, call, conversation, settingsDoc } from './builders';
+
+export { actionSpec, auditInput, settingsDoc } from './builders';
+import { describeInboxFencing, describeRecordsContract } from './contract-records';
+import { describeProposalsContract } from './contract-proposals';
 
 /** What a contract run needs from an adapter: a fresh, empty store and a way to dispose of it. */
 export type MakeStore = () => Promise<{ store: Store; cleanup(): Promise<void> }>;
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-
-/** A valid action spec; secrets in auth and headers so sealing is exercised. */
-export function actionSpec(name: string, over: Partial<ActionIn> = {}): ActionSpec {
-  return ActionInput.parse({
-    name,
-    description: 'Look up an order when the customer asks where it is',
-    method: 'GET',
-    url: 'https://api.example.com/orders/{{order_number}}',
-    auth: { type: 'bearer', token: `tok-${name}-s3cret` },
-    headers: [{ key: 'X-Api-Key', value: `hdr-${name}-s3cret` }],
-    query: [{ key: 'include', value: 'items' }],
-    variables: [{ name: 'order_number', type: 'string', description: 'The order number', example: 'ORD-1' }],
-    response: { fields: ['status'], maxChars: 2000 },
-    ...over,
-  });
-}
-
-export function settingsDoc(over: SettingsIn = {}) {
-  return SettingsInput.parse({
-    instructions: 'Be brief.',
-    zendesk: { subdomain: 'acme', email: 'bot@acme.com', apiToken: 'zd-api-s3cret', webhookSecret: 'zd-hook-s3cret' },
-    intercom: { appId: null, accessToken: 'ic-access-s3cret', clientSecret: 'ic-client-s3cret', adminId: '991267696' },
-    ...over,
-  });
-}
-
-export function auditInput(entity: AuditInput['entity'], op: AuditInput['op'], entityId: string | null = null): AuditInput {
-  return { actor: 'admin', entity, entityId, op, changes: [{ path: 'name', from: 'a', to: 'b' }, { path: 'auth.token', to: 'changed' }] };
-}
-
-function conversation(tenantId: string, over: Partial<Conversation> = {}): Conversation {
-  const at = new Date().toISOString();
-  return {
-    id: randomUUID(),
-    tenantId,
-    channel: 'api',
-    externalId: null,
-    customer: { email: 'jane@example.com', verified: true },
-    messages: [{ role: 'user', content: 'Where is my order?', at, turnId: 't1' }],
-    succeeded: [],
-    pending: [],
-    userData: null,
-    needsHuman: false,
-    failures: {},
-    version: 1,
-    createdAt: at,
-    updatedAt: at,
-    ...over,
-  };
-}
-
-function call(conversationId: string | null, action: string, over: Partial<CallRecord> = {}): CallRecord {
-  return {
-    id: randomUUID(),
-    conversationId,
-    turnId: 't1',
-    action,
-    method: 'GET',
-    url: 'https://api.example.com/x',
-    status: 200,
-    ok: true,
-    durationMs: 12,
-    requestHeaders: { authorization: '••••cret' },
-    responseExcerpt: '{"status":"shipped"}',
-    at: new Date().toISOString(),
-    ...over,
-  };
-}
 
 /**
  * The store contract: every adapter of the `Store` port must pass it. Each test gets a fresh store,
@@ -92,6 +28,10 @@ export function describeStoreContract(name: string, makeStore: MakeStore): void 
     afterEach(async () => {
       await cleanup();
     });
+    describeProposalsContract(() => store);
+    describeRecordsContract(() => store);
+    describeInboxFencing(() => store);
+
     const tenantPair = async () => [await store.createTenant('a', `hash-a-${randomUUID()}`), await store.createTenant('b', `hash-b-${randomUUID()}`)] as const;
 
     describe('tenants', () => {

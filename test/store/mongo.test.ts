@@ -1,8 +1,11 @@
+import { spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
+import path from 'node:path';
 import mongoose from 'mongoose';
 import { ConfigError } from '../../server/src/errors';
 import { SecretBox } from '../../server/src/store/crypto';
 import { MongoStore } from '../../server/src/store/mongo';
+import { call } from './builders';
 import { actionSpec, auditInput, describeStoreContract, settingsDoc } from './contract';
 
 /*
@@ -61,6 +64,7 @@ if (!uri) {
           await conn.collection('actions').find().toArray(),
           await conn.collection('tenant_docs').find().toArray(),
           await conn.collection('audit').find().toArray(),
+          await conn.collection('action_versions').find().toArray(),
         ]);
         expect(raw).toContain('lookup_order');
         for (const s of ['PLAIN-password', 'PLAIN-zd-token', 'hdr-lookup_order-s3cret', 'zd-hook-s3cret', 'ic-access-s3cret', 'ic-client-s3cret']) {
@@ -85,6 +89,111 @@ if (!uri) {
         }
       } finally {
         await first.cleanup();
+      }
+    });
+
+    test('an enqueue between its insert and its number blocks its conversation; a stalled one is numbered by claim', async () => {
+      const { store, cleanup } = await makeMongoStore();
+      try {
+        const t = await store.createTenant('acme', 'hash');
+        const conn = await adminConn();
+        // Another instance's enqueue, stopped after its insert (the first of its two steps).
+        const stalled = { _id: randomUUID(), seq: null, tenantId: t.id, source: 'intercom', dedupeKey: 'x1', conversationKey: 'k1', payload: '{}', status: 'pending', attempts: 0, leaseOwner: null, leaseExpiresAt: null, nextAttemptAt: new Date(0), createdAt: new Date().toISOString(), error: null };
+        await conn.collection('inbox').insertOne(stalled as never);
+        expect(await store.enqueue({ tenantId: t.id, source: 'intercom', dedupeKey: 'x2', conversationKey: 'k1', payload: {} })).toBe(true);
+        expect(await store.enqueue({ tenantId: t.id, source: 'intercom', dedupeKey: 'y1', conversationKey: 'k2', payload: {} })).toBe(true);
+        expect((await store.claim('w1', 10_000))?.dedupeKey).toBe('y1'); // other conversations go on
+        expect(await store.claim('w1', 10_000)).toBeNull(); // k1 waits for its earlier delivery
+        // The instance died there: after the grace period claim numbers the item, and the conversation goes on.
+        await conn.collection('inbox').updateOne({ _id: stalled._id as never }, { $set: { createdAt: new Date(Date.now() - 60_000).toISOString() } });
+        const next = await store.claim('w1', 10_000);
+        expect(next?.dedupeKey).toBe('x2');
+        expect(await store.complete(next!.id, 'w1')).toBe(true);
+        expect((await store.claim('w1', 10_000))?.dedupeKey).toBe('x1');
+        expect(await conn.collection('inbox').countDocuments({ seq: null })).toBe(0);
+      } finally {
+        await cleanup();
+      }
+    });
+
+    test("a lock whose release was lost (item finished, lock left) does not hold its conversation until it expires", async () => {
+      const { store, cleanup } = await makeMongoStore();
+      try {
+        const t = await store.createTenant('acme', 'hash');
+        for (const d of ['a1', 'a2']) await store.enqueue({ tenantId: t.id, source: 'zendesk', dedupeKey: d, conversationKey: 'k1', payload: {} });
+        const first = (await store.claim('w1', 600_000))!;
+        const conn = await adminConn();
+        // complete()'s first write, then a crash before its second (the lock's release).
+        await conn.collection('inbox').updateOne({ _id: first.id as never }, { $set: { status: 'done', leaseOwner: null } });
+        expect(await conn.collection('inbox_locks').countDocuments({ _id: 'k1' as never })).toBe(1);
+        expect((await store.claim('w2', 10_000))?.dedupeKey).toBe('a2');
+      } finally {
+        await cleanup();
+      }
+    });
+
+    test('calls added by two instances (two processes) within one second come back in insertion order', async () => {
+      const { store, cleanup } = await makeMongoStore();
+      const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'fixtures', 'mongo-calls-worker.ts')], {
+        env: { ...process.env, MONGODB_URI: uri, DB_NAME: dbName },
+        stdio: ['pipe', 'pipe', 'pipe'],
+      });
+      let err = '';
+      child.stderr.on('data', (d: Buffer) => (err += d));
+      const lines: string[] = [];
+      let wake: (() => void) | undefined;
+      let buf = '';
+      child.stdout.on('data', (d: Buffer) => {
+        buf += d;
+        for (let i = buf.indexOf('\n'); i >= 0; i = buf.indexOf('\n')) (lines.push(buf.slice(0, i)), (buf = buf.slice(i + 1)));
+        wake?.();
+      });
+      const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
+      const nextLine = async () => {
+        while (lines.length === 0) {
+          if (child.exitCode !== null) throw new Error(`worker exited: ${err}`);
+          await Promise.race([new Promise<void>((r) => (wake = r)), exited]);
+        }
+        return lines.shift()!;
+      };
+      try {
+        const t = await store.createTenant('acme', 'hash');
+        expect(await nextLine()).toBe('ready');
+        // Start right after a second begins, so that all four land within one second (where ObjectIds order by process).
+        while (Date.now() % 1000 > 100) await new Promise((r) => setTimeout(r, 1000 - (Date.now() % 1000)));
+        const added = [];
+        for (let i = 0; i < 4; i++) {
+          const c = call(null, `step_${i}`);
+          added.push(c);
+          if (i % 2 === 0) await store.addCalls(t.id, [c]);
+          else {
+            child.stdin.write(`${t.id} ${JSON.stringify(c)}\n`);
+            expect(await nextLine()).toBe('ok');
+          }
+        }
+        expect((await store.listCalls(t.id, {})).map((c) => c.action)).toEqual(['step_3', 'step_2', 'step_1', 'step_0']);
+      } finally {
+        child.stdin.end();
+        await exited;
+        await cleanup();
+      }
+    });
+
+    test('connect rebuilds an index whose definition changed instead of failing', async () => {
+      const conn = await adminConn();
+      await conn.db!.createCollection('tenants').catch(() => undefined);
+      await conn.collection('tenants').dropIndex('intercomAppId_1').catch(() => undefined);
+      // An older definition under the same name: not unique, not partial.
+      await conn.collection('tenants').createIndex({ intercomAppId: 1 }, { name: 'intercomAppId_1' });
+      const { store, cleanup } = await makeMongoStore();
+      try {
+        const idx = (await conn.collection('tenants').indexes()).find((i) => i.name === 'intercomAppId_1');
+        expect(idx).toMatchObject({ unique: true, partialFilterExpression: { intercomAppId: { $type: 'string' } } });
+        const [a, b] = [await store.createTenant('a', 'h1'), await store.createTenant('b', 'h2')];
+        await store.putSettings(a.id, settingsDoc({ intercom: { appId: 'abcd1234' } }), auditInput('settings', 'update'));
+        await expect(store.putSettings(b.id, settingsDoc({ intercom: { appId: 'abcd1234' } }), auditInput('settings', 'update'))).rejects.toThrow('already connected');
+      } finally {
+        await cleanup();
       }
     });
 

@@ -9,6 +9,7 @@ import { openStore } from '../../server/src/store';
 import { SecretBox, loadOrCreateKey } from '../../server/src/store/crypto';
 import { SqliteStore } from '../../server/src/store/sqlite';
 import { actionSpec, auditInput, describeStoreContract, settingsDoc } from './contract';
+import { proposal } from './contract-proposals';
 
 const tmpDir = () => fs.mkdtempSync(path.join(os.tmpdir(), 'store-sqlite-'));
 const rm = (dir: string) => fs.rmSync(dir, { recursive: true, force: true });
@@ -164,6 +165,23 @@ describe('SqliteStore specifics', () => {
       expect(seen.size).toBe(N - 2);
       expect(new Set(seen.values()).size).toBeGreaterThan(1);
       expect(await two.inboxCounts()).toEqual({ pending: 0, leased: 0, done: N, dead: 0 });
+    } finally {
+      await one.close();
+      await two.close();
+    }
+  });
+
+  test('a proposal transition through two connections: one wins', async () => {
+    const box = new SecretBox(randomBytes(32));
+    const one = new SqliteStore(dir, box);
+    const two = new SqliteStore(dir, box);
+    try {
+      const t = await one.createTenant('acme', 'hash');
+      const p = proposal(t.id, randomUUID(), { status: 'confirmed' });
+      await one.createProposal(p);
+      const r = await Promise.all(Array.from({ length: 10 }, (_, i) => (i % 2 ? one : two).transitionProposal(t.id, p.id, ['confirmed'], 'running')));
+      expect(r.filter(Boolean)).toHaveLength(1);
+      expect((await two.getProposal(t.id, p.id))?.status).toBe('running');
     } finally {
       await one.close();
       await two.close();

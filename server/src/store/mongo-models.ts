@@ -1,4 +1,4 @@
-import { Schema, type Connection, type Types } from 'mongoose';
+import { Schema, Types, type Connection } from 'mongoose';
 
 /*
  * MongoDB collections of the store. Payloads (action specs, settings, conversations, call
@@ -38,6 +38,8 @@ export interface AuditDoc {
   _id: Types.ObjectId;
   id: string;
   tenantId: string;
+  /** For retention; absent on entries written before it was added (their `_id` carries the time). */
+  at?: Date;
   doc: string;
 }
 export interface ConversationDoc {
@@ -51,18 +53,69 @@ export interface ConversationDoc {
 }
 export interface CallDoc {
   _id: Types.ObjectId;
+  /** Insertion order across instances, from the `counters` collection (null on records written before it). */
+  seq: number | null;
   id: string;
   tenantId: string;
   conversationId: string | null;
   action: string;
   ok: boolean;
   errorType: string | null;
+  at?: Date;
+  durationMs?: number;
+  test?: boolean;
   doc: string;
+}
+/** A proposal: its mutable parts are fields, the rest JSON written once (arguments may hold keys with "." or "$"). */
+export interface ProposalDoc {
+  _id: string;
+  tenantId: string;
+  conversationId: string;
+  status: string;
+  /** options.confirm and options.decline, for the quick-reply lookup. */
+  optionIds: string[];
+  options: string | null;
+  result: string | null;
+  doc: string;
+  /** Creation order within one conversation (one turn at a time writes them). */
+  order: Types.ObjectId;
+  updatedAt: Date;
+  expiresAt: Date;
+}
+export interface TokenDoc {
+  _id: string;
+  tenantId: string;
+  name: string;
+  scope: string;
+  tokenHash: string;
+  hint: string;
+  createdAt: string;
+  lastUsedAt: string | null;
+}
+/** `_id` is `actionId:version`. */
+export interface ActionVersionDoc {
+  _id: string;
+  tenantId: string;
+  actionId: string;
+  version: number;
+  /** The spec as JSON, secrets sealed. */
+  doc: string;
+  actor: string;
+  at: string;
+  changes: string;
+}
+/** `_id` is the tenant id. */
+export interface ConfigVersionDoc {
+  _id: string;
+  version: number;
 }
 export interface InboxDoc {
   _id: string;
-  /** Arrival order, from the `counters` collection: strictly increasing across instances. */
-  seq: number;
+  /**
+   * Arrival order, from the `counters` collection, taken after the insert: null while the
+   * enqueue is between its two steps, and such an item blocks its conversation (see enqueue).
+   */
+  seq: number | null;
   tenantId: string;
   source: 'zendesk' | 'intercom';
   dedupeKey: string;
@@ -89,9 +142,22 @@ export interface CounterDoc {
   seq: number;
 }
 
+/**
+ * A required string that may be empty, as in SQLite (NOT NULL accepts ''): mongoose's own
+ * `required` rejects '' (a tool call with an empty name would fail the whole turn).
+ */
 const str = { type: String, required: true } as const;
 const optStr = { type: String, default: null } as const;
 const options = { versionKey: false as const, minimize: false, strict: true };
+
+/** Makes every required string path of the schema accept '' (missing or null is still rejected). */
+function allowEmptyStrings(schema: Pick<Schema, 'eachPath'>): void {
+  schema.eachPath((_name, type) => {
+    if (type.instance === 'String' && type.isRequired) {
+      (type as unknown as { checkRequired: (v: unknown) => boolean }).checkRequired = (v) => typeof v === 'string' || v instanceof String;
+    }
+  });
+}
 
 /** Binds the store's models to one connection (never the global mongoose). */
 export function defineModels(conn: Connection) {
@@ -109,28 +175,82 @@ export function defineModels(conn: Connection) {
   const singleton = new Schema<SingletonDoc>({ _id: str, tenantId: str, kind: str, doc: str, updatedAt: str }, options);
 
   const audit = new Schema<AuditDoc>({ id: str, tenantId: str, doc: str }, options);
+  audit.add({ at: { type: Date } });
   audit.index({ tenantId: 1, _id: -1 });
+  audit.index({ at: 1 });
 
   const conversation = new Schema<ConversationDoc>(
     { _id: str, tenantId: str, channel: str, externalId: optStr, doc: str, version: { type: Number, required: true }, updatedAt: { type: Date, required: true } },
     options,
   );
-  conversation.index({ tenantId: 1, updatedAt: -1 });
-  conversation.index({ tenantId: 1, channel: 1, updatedAt: -1 });
+  // Pages sort by (updatedAt, _id): the _id makes the order total, so a cursor never skips a tie.
+  conversation.index({ tenantId: 1, updatedAt: -1, _id: -1 });
+  conversation.index({ tenantId: 1, channel: 1, updatedAt: -1, _id: -1 });
+  conversation.index({ updatedAt: 1 });
   conversation.index({ tenantId: 1, channel: 1, externalId: 1 }, { unique: true, partialFilterExpression: { externalId: { $type: 'string' } } });
 
   const call = new Schema<CallDoc>(
-    { id: str, tenantId: str, conversationId: optStr, action: str, ok: { type: Boolean, required: true }, errorType: optStr, doc: str },
+    {
+      seq: { type: Number, default: null },
+      id: str,
+      tenantId: str,
+      conversationId: optStr,
+      action: str,
+      ok: { type: Boolean, required: true },
+      errorType: optStr,
+      at: { type: Date },
+      durationMs: { type: Number },
+      test: { type: Boolean, default: false },
+      doc: str,
+    },
     options,
   );
-  call.index({ tenantId: 1, _id: -1 });
-  call.index({ tenantId: 1, conversationId: 1, _id: -1 });
-  call.index({ tenantId: 1, action: 1, _id: -1 });
+  call.index({ tenantId: 1, seq: -1, _id: -1 });
+  call.index({ tenantId: 1, conversationId: 1, seq: -1, _id: -1 });
+  call.index({ tenantId: 1, action: 1, seq: -1, _id: -1 });
+  call.index({ tenantId: 1, at: 1 });
+  call.index({ at: 1 });
+
+  const proposal = new Schema<ProposalDoc>(
+    {
+      _id: str,
+      tenantId: str,
+      conversationId: str,
+      status: str,
+      optionIds: { type: [String], default: [] },
+      options: optStr,
+      result: optStr,
+      doc: str,
+      order: { type: Schema.Types.ObjectId, default: () => new Types.ObjectId() },
+      updatedAt: { type: Date, required: true },
+      expiresAt: { type: Date, required: true },
+    },
+    options,
+  );
+  proposal.index({ tenantId: 1, conversationId: 1, order: 1 });
+  proposal.index({ tenantId: 1, optionIds: 1 });
+  proposal.index({ updatedAt: 1 });
+  proposal.index({ expiresAt: 1 });
+
+  const token = new Schema<TokenDoc>(
+    { _id: str, tenantId: str, name: str, scope: str, tokenHash: str, hint: str, createdAt: str, lastUsedAt: optStr },
+    options,
+  );
+  token.index({ tokenHash: 1 }, { unique: true });
+  token.index({ tenantId: 1, createdAt: 1 });
+
+  const actionVersion = new Schema<ActionVersionDoc>(
+    { _id: str, tenantId: str, actionId: str, version: { type: Number, required: true }, doc: str, actor: str, at: str, changes: str },
+    options,
+  );
+  actionVersion.index({ tenantId: 1, actionId: 1, version: -1 });
+
+  const configVersion = new Schema<ConfigVersionDoc>({ _id: str, version: { type: Number, required: true } }, options);
 
   const inbox = new Schema<InboxDoc>(
     {
       _id: str,
-      seq: { type: Number, required: true },
+      seq: { type: Number, default: null },
       tenantId: str,
       source: { type: String, enum: ['zendesk', 'intercom'], required: true },
       dedupeKey: str,
@@ -156,6 +276,10 @@ export function defineModels(conn: Connection) {
 
   const counter = new Schema<CounterDoc>({ _id: str, seq: { type: Number, required: true } }, options);
 
+  for (const schema of [tenant, action, singleton, audit, conversation, call, proposal, token, actionVersion, configVersion, inbox, lock, counter]) {
+    allowEmptyStrings(schema as unknown as Pick<Schema, 'eachPath'>);
+  }
+
   return {
     Tenant: conn.model('Tenant', tenant, 'tenants'),
     Action: conn.model('Action', action, 'actions'),
@@ -166,6 +290,10 @@ export function defineModels(conn: Connection) {
     Inbox: conn.model('Inbox', inbox, 'inbox'),
     InboxLock: conn.model('InboxLock', lock, 'inbox_locks'),
     Counter: conn.model('Counter', counter, 'counters'),
+    Proposal: conn.model('Proposal', proposal, 'proposals'),
+    Token: conn.model('Token', token, 'tokens'),
+    ActionVersion: conn.model('ActionVersion', actionVersion, 'action_versions'),
+    ConfigVersion: conn.model('ConfigVersion', configVersion, 'config_versions'),
   };
 }
 

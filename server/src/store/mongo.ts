@@ -5,13 +5,29 @@ import type { CallRecord, Channel, Conversation } from '../../../shared/conversa
 import { SETTINGS_SECRET_PATHS, type Settings } from '../../../shared/settings';
 import { ConflictError } from '../errors';
 import type { SecretBox } from './crypto';
-import { defineModels, type ActionDoc, type InboxDoc, type Models } from './mongo-models';
-import type { AuditEntry, AuditInput, CallFilter, InboxItem, Store, Tenant } from './port';
+import { MongoInbox } from './mongo-inbox';
+import { syncIndexesSafely } from './mongo-indexes';
+import { defineModels, type ActionDoc, type Models } from './mongo-models';
+import { MongoProposals } from './mongo-proposals';
+import { MongoRecords } from './mongo-records';
+import { conflict } from './mongo-util';
+import type {
+  ActionStat,
+  ActionVersion,
+  AuditEntry,
+  AuditInput,
+  CallFilter,
+  InboxItem,
+  Page,
+  ProposalStatus,
+  PruneCounts,
+  ScopedToken,
+  Store,
+  StoredProposal,
+  Tenant,
+  TokenScope,
+} from './port';
 import { ACTION_SECRET_PATHS, USER_DATA_API_SECRET_PATHS, openSecrets, sealSecrets } from './secrets';
-
-/** How many claimable items one `claim` reads per round, and how many rounds at most. */
-const CLAIM_PAGE = 50;
-const CLAIM_ROUNDS = 20;
 
 /**
  * The MongoDB store (mongoose models on a dedicated connection). Same semantics as the SQLite
@@ -19,6 +35,9 @@ const CLAIM_ROUNDS = 20;
  */
 export class MongoStore implements Store {
   readonly kind = 'mongodb' as const;
+  private readonly inbox: MongoInbox;
+  private readonly records: MongoRecords;
+  private readonly proposals: MongoProposals;
 
   private constructor(
     private readonly conn: Connection,
@@ -26,7 +45,11 @@ export class MongoStore implements Store {
     private readonly box: SecretBox,
     /** Whether the deployment runs multi-document transactions (replica set or sharded cluster). */
     readonly transactions: boolean,
-  ) {}
+  ) {
+    this.inbox = new MongoInbox(m);
+    this.records = new MongoRecords(m);
+    this.proposals = new MongoProposals(m);
+  }
 
   /**
    * Connects, creates the collections and their (unique) indexes before the first write, and
@@ -42,10 +65,7 @@ export class MongoStore implements Store {
     try {
       await conn.asPromise();
       const m = defineModels(conn);
-      for (const model of Object.values(m)) {
-        await model.createCollection();
-        await model.createIndexes();
-      }
+      for (const model of Object.values(m)) await syncIndexesSafely(model);
       const hello = await conn.getClient().db('admin').command({ hello: 1 });
       // Replica sets (setName) and mongos (isdbgrid) run transactions; a standalone server does not.
       const transactions = Boolean(hello.setName) || hello.msg === 'isdbgrid';
@@ -73,7 +93,8 @@ export class MongoStore implements Store {
     return tenant(await this.m.Tenant.findOne({ tokenHash }).lean());
   }
   async tenantByIntercomAppId(appId: string): Promise<Tenant | null> {
-    return tenant(await this.m.Tenant.findOne({ intercomAppId: appId }).lean());
+    // The $type repeats the partial index's filter, so the planner may use that index.
+    return tenant(await this.m.Tenant.findOne({ intercomAppId: { $eq: appId, $type: 'string' } }).lean());
   }
   async countTenants(): Promise<number> {
     return this.m.Tenant.countDocuments();
@@ -100,21 +121,27 @@ export class MongoStore implements Store {
       await conflict(`an action named ${spec.name} already exists`, () =>
         this.m.Action.insertOne({ _id: id, tenantId, name: spec.name, doc, version: 1, createdAt: now, updatedAt: now }, { session }),
       );
+      await this.writeVersion(tenantId, id, 1, doc, audit, now, session);
       await this.audit(tenantId, { ...audit, entityId: id }, session);
+      await this.bumpConfig(tenantId, session);
     });
     return { id, ...spec, version: 1, createdAt: now, updatedAt: now };
   }
   async replaceAction(tenantId: string, id: string, spec: ActionSpec, audit: AuditInput): Promise<Action | null> {
     const doc = JSON.stringify(sealSecrets(spec, ACTION_SECRET_PATHS, this.box));
+    const now = new Date().toISOString();
     const updated = await this.write(async (session) => {
       const d = await conflict(`an action named ${spec.name} already exists`, () =>
         this.m.Action.findOneAndUpdate(
           { _id: id, tenantId },
-          { $set: { name: spec.name, doc, updatedAt: new Date().toISOString() }, $inc: { version: 1 } },
+          { $set: { name: spec.name, doc, updatedAt: now }, $inc: { version: 1 } },
           { session, returnDocument: 'after' },
         ).lean(),
       );
-      if (d) await this.audit(tenantId, audit, session);
+      if (!d) return null;
+      await this.writeVersion(tenantId, id, d.version, doc, audit, now, session);
+      await this.audit(tenantId, audit, session);
+      await this.bumpConfig(tenantId, session);
       return d;
     });
     return updated ? this.action(updated) : null;
@@ -122,9 +149,24 @@ export class MongoStore implements Store {
   async deleteAction(tenantId: string, id: string, audit: AuditInput): Promise<boolean> {
     return this.write(async (session) => {
       const r = await this.m.Action.deleteOne({ _id: id, tenantId }, { session });
-      if (r.deletedCount === 1) await this.audit(tenantId, audit, session);
-      return r.deletedCount === 1;
+      if (r.deletedCount !== 1) return false;
+      await this.audit(tenantId, audit, session);
+      await this.bumpConfig(tenantId, session);
+      return true;
     });
+  }
+  async listActionVersions(tenantId: string, actionId: string): Promise<Omit<ActionVersion, 'spec'>[]> {
+    const docs = await this.m.ActionVersion.find({ tenantId, actionId }, { doc: 0 }).sort({ version: -1 }).lean();
+    return docs.map((d) => ({ actionId, version: d.version, actor: d.actor, at: d.at, changes: JSON.parse(d.changes) }));
+  }
+  async getActionVersion(tenantId: string, actionId: string, version: number): Promise<ActionVersion | null> {
+    const d = await this.m.ActionVersion.findOne({ _id: `${actionId}:${version}`, tenantId }).lean();
+    if (!d) return null;
+    const spec = openSecrets(JSON.parse(d.doc) as ActionSpec, ACTION_SECRET_PATHS, this.box);
+    return { actionId, version, spec, actor: d.actor, at: d.at, changes: JSON.parse(d.changes) };
+  }
+  async configVersion(tenantId: string): Promise<number> {
+    return (await this.m.ConfigVersion.findOne({ _id: tenantId }).lean())?.version ?? 0;
   }
 
   // ---- per-tenant documents
@@ -146,6 +188,7 @@ export class MongoStore implements Store {
     await this.write(async (session) => {
       await this.putDoc(tenantId, 'user_data_api', doc, USER_DATA_API_SECRET_PATHS, session);
       await this.audit(tenantId, audit, session);
+      await this.bumpConfig(tenantId, session);
     });
   }
   async getSettings(tenantId: string): Promise<Settings | null> {
@@ -159,6 +202,7 @@ export class MongoStore implements Store {
       );
       await this.putDoc(tenantId, 'settings', doc, SETTINGS_SECRET_PATHS, session);
       await this.audit(tenantId, audit, session);
+      await this.bumpConfig(tenantId, session);
     });
   }
   async listAudit(tenantId: string, limit: number): Promise<AuditEntry[]> {
@@ -169,7 +213,7 @@ export class MongoStore implements Store {
 
   // ---- conversations
   async createConversation(c: Conversation): Promise<void> {
-    await conflict('this conversation exists already', () =>
+    await conflict(`a conversation for ${c.channel} ${c.externalId} already exists`, () =>
       this.m.Conversation.insertOne({
         _id: c.id,
         tenantId: c.tenantId,
@@ -186,7 +230,8 @@ export class MongoStore implements Store {
     return d ? (JSON.parse(d.doc) as Conversation) : null;
   }
   async conversationByExternalId(tenantId: string, channel: Channel, externalId: string): Promise<Conversation | null> {
-    const d = await this.m.Conversation.findOne({ tenantId, channel, externalId }).lean();
+    // The $type repeats the partial index's filter, so the planner may use that index.
+    const d = await this.m.Conversation.findOne({ tenantId, channel, externalId: { $eq: externalId, $type: 'string' } }).lean();
     return d ? (JSON.parse(d.doc) as Conversation) : null;
   }
   async updateConversation(c: Conversation): Promise<boolean> {
@@ -198,169 +243,86 @@ export class MongoStore implements Store {
     return r.matchedCount === 1;
   }
   async listConversations(tenantId: string, opts: { limit: number; channel?: Channel }): Promise<Conversation[]> {
-    if (opts.limit <= 0) return [];
-    const filter = opts.channel ? { tenantId, channel: opts.channel } : { tenantId };
-    const docs = await this.m.Conversation.find(filter).sort({ updatedAt: -1 }).limit(opts.limit).lean();
-    return docs.map((d) => JSON.parse(d.doc) as Conversation);
+    return opts.limit <= 0 ? [] : (await this.records.pageConversations(tenantId, opts)).items;
+  }
+  async pageConversations(tenantId: string, opts: { limit: number; channel?: Channel; cursor?: string }): Promise<Page<Conversation>> {
+    return this.records.pageConversations(tenantId, opts);
+  }
+  /** Both writes at once: the calls are stored even when the conversation write loses the race (they were made). */
+  async saveTurn(c: Conversation, calls: CallRecord[], opts: { create: boolean }): Promise<boolean> {
+    const [conv, stored] = await Promise.allSettled([opts.create ? this.createConversation(c).then(() => true) : this.updateConversation(c), this.addCalls(c.tenantId, calls)]);
+    if (stored.status === 'rejected') throw stored.reason;
+    if (conv.status === 'rejected') throw conv.reason;
+    return conv.value;
   }
 
   // ---- calls
   async addCalls(tenantId: string, calls: CallRecord[]): Promise<void> {
-    if (calls.length === 0) return;
-    // insertMany keeps the array order, and the client-made ObjectIds increase along it: newest-first sorts by _id.
-    await this.m.Call.insertMany(
-      calls.map((c) => ({
-        id: c.id,
-        tenantId,
-        conversationId: c.conversationId,
-        action: c.action,
-        ok: c.ok,
-        errorType: c.errorType ?? null,
-        doc: JSON.stringify(c),
-      })),
-      { ordered: true },
-    );
+    await this.records.addCalls(tenantId, calls);
   }
   async listCalls(tenantId: string, f: CallFilter): Promise<CallRecord[]> {
-    const limit = Math.min(f.limit ?? 100, 1000);
-    if (limit <= 0) return [];
-    const q: Record<string, unknown> = { tenantId };
-    if (f.conversationId) q.conversationId = f.conversationId;
-    if (f.action) q.action = f.action;
-    if (f.status === 'ok') q.ok = true;
-    else if (f.status === 'error') q.ok = false;
-    else if (f.status) q.errorType = f.status;
-    const docs = await this.m.Call.find(q).sort({ _id: -1 }).limit(limit).lean();
-    return docs.map((d) => JSON.parse(d.doc) as CallRecord);
+    return (f.limit ?? 100) <= 0 ? [] : (await this.records.pageCalls(tenantId, f)).items;
+  }
+  async pageCalls(tenantId: string, f: CallFilter & { cursor?: string }): Promise<Page<CallRecord>> {
+    return this.records.pageCalls(tenantId, f);
+  }
+  async actionStats(tenantId: string, since: Date): Promise<ActionStat[]> {
+    return this.records.actionStats(tenantId, since);
+  }
+  async prune(before: Date, batch: number): Promise<PruneCounts> {
+    return this.records.prune(before, batch);
+  }
+
+  // ---- proposals and tokens
+  async createProposal(p: StoredProposal): Promise<void> {
+    await this.proposals.createProposal(p);
+  }
+  async getProposal(tenantId: string, id: string): Promise<StoredProposal | null> {
+    return this.proposals.getProposal(tenantId, id);
+  }
+  async listProposals(tenantId: string, conversationId: string): Promise<StoredProposal[]> {
+    return this.proposals.listProposals(tenantId, conversationId);
+  }
+  async transitionProposal(tenantId: string, id: string, from: ProposalStatus[], to: ProposalStatus, patch?: Partial<Pick<StoredProposal, 'result' | 'options'>>) {
+    return this.proposals.transitionProposal(tenantId, id, from, to, patch);
+  }
+  async proposalByOption(tenantId: string, uuid: string): Promise<StoredProposal | null> {
+    return this.proposals.proposalByOption(tenantId, uuid);
+  }
+  async createToken(tenantId: string, t: { name: string; scope: TokenScope; tokenHash: string; hint: string }): Promise<ScopedToken> {
+    return this.proposals.createToken(tenantId, t);
+  }
+  async listTokens(tenantId: string): Promise<ScopedToken[]> {
+    return this.proposals.listTokens(tenantId);
+  }
+  async deleteToken(tenantId: string, id: string): Promise<boolean> {
+    return this.proposals.deleteToken(tenantId, id);
+  }
+  async tokenByHash(tokenHash: string): Promise<{ token: ScopedToken; tenant: Tenant } | null> {
+    return this.proposals.tokenByHash(tokenHash, (id) => this.getTenant(id));
   }
 
   // ---- inbox
   async enqueue(item: Omit<InboxItem, 'id' | 'attempts' | 'createdAt'>): Promise<boolean> {
-    const seq = await this.nextSeq('inbox');
-    try {
-      await this.m.Inbox.insertOne({
-        _id: randomUUID(),
-        seq,
-        tenantId: item.tenantId,
-        source: item.source,
-        dedupeKey: item.dedupeKey,
-        conversationKey: item.conversationKey,
-        payload: JSON.stringify(item.payload),
-        status: 'pending',
-        attempts: 0,
-        leaseOwner: null,
-        leaseExpiresAt: null,
-        nextAttemptAt: new Date(0),
-        createdAt: new Date().toISOString(),
-        error: null,
-      });
-      return true;
-    } catch (err) {
-      if (isDuplicateKey(err)) return false; // the (source, dedupeKey) index: a redelivery
-      throw err;
-    }
+    return this.inbox.enqueue(item);
   }
-
-  /**
-   * Leases the oldest claimable item. Correct under concurrency because of three checks, in order:
-   * 1. order: the candidate is skipped while an earlier item of its conversation is pending or leased.
-   *    Items only move forward (pending -> leased -> done/dead, or back to pending, which still
-   *    blocks), so once an earlier item is finished it stays finished and the check cannot go stale.
-   * 2. one at a time: the conversation's lock in `inbox_locks` is taken with an upsert whose filter
-   *    matches only an expired lock; a live lock makes the upsert insert a duplicate `_id` (11000),
-   *    so of two racing workers exactly one gets it. This also covers deliveries whose `seq` was
-   *    handed out before, but stored after, a later one.
-   * 3. the item itself: a findOneAndUpdate conditional on its still being claimable with the
-   *    `attempts` we read, so two workers can never both lease it.
-   * The lock and the lease share their expiry, so a dead worker's conversation frees itself.
-   */
   async claim(owner: string, leaseMs: number): Promise<InboxItem | null> {
-    const tried = new Set<string>();
-    for (let round = 0; round < CLAIM_ROUNDS; round++) {
-      const now = new Date();
-      const page = await this.m.Inbox.find({ ...claimable(now), conversationKey: { $nin: [...tried] } })
-        .sort({ seq: 1 })
-        .limit(CLAIM_PAGE)
-        .lean();
-      if (page.length === 0) return null;
-      for (const c of page) {
-        // Only the first candidate of a conversation can be its head.
-        if (tried.has(c.conversationKey)) continue;
-        tried.add(c.conversationKey);
-        const item = await this.tryLease(c, owner, leaseMs);
-        if (item) return item;
-      }
-    }
-    return null;
+    return this.inbox.claim(owner, leaseMs);
   }
-
-  private async tryLease(c: InboxDoc, owner: string, leaseMs: number): Promise<InboxItem | null> {
-    const earlier = await this.m.Inbox.exists({ conversationKey: c.conversationKey, seq: { $lt: c.seq }, status: { $in: ['pending', 'leased'] } });
-    if (earlier) return null;
-    const now = new Date();
-    const expiresAt = new Date(now.getTime() + leaseMs);
-    const token = randomUUID();
-    try {
-      const r = await this.m.InboxLock.updateOne(
-        { _id: c.conversationKey, expiresAt: { $lte: now } },
-        { $set: { owner, itemId: c._id, token, expiresAt } },
-        { upsert: true },
-      );
-      if (r.matchedCount + r.upsertedCount !== 1) return null;
-    } catch (err) {
-      if (isDuplicateKey(err)) return null; // a live lock: someone works on this conversation
-      throw err;
-    }
-    const leased = await this.m.Inbox.findOneAndUpdate(
-      { _id: c._id, attempts: c.attempts, ...claimable(now) },
-      { $set: { status: 'leased', leaseOwner: owner, leaseExpiresAt: expiresAt }, $inc: { attempts: 1 } },
-      { returnDocument: 'after' },
-    ).lean();
-    if (!leased) {
-      await this.m.InboxLock.deleteOne({ _id: c.conversationKey, token });
-      return null;
-    }
-    return {
-      id: leased._id,
-      tenantId: leased.tenantId,
-      source: leased.source,
-      dedupeKey: leased.dedupeKey,
-      conversationKey: leased.conversationKey,
-      payload: JSON.parse(leased.payload),
-      attempts: leased.attempts,
-      createdAt: leased.createdAt,
-    };
-  }
-
   async complete(id: string, owner: string): Promise<boolean> {
-    const d = await this.m.Inbox.findOneAndUpdate(
-      { _id: id, leaseOwner: owner, status: 'leased' },
-      { $set: { status: 'done', leaseOwner: null, error: null } },
-    ).lean();
-    if (!d) return false;
-    await this.unlock(d.conversationKey, id, owner);
-    return true;
+    return this.inbox.complete(id, owner);
   }
   async fail(id: string, owner: string, error: string, retryAt: Date | null): Promise<void> {
-    const d = await this.m.Inbox.findOneAndUpdate(
-      { _id: id, leaseOwner: owner },
-      { $set: { status: retryAt ? 'pending' : 'dead', leaseOwner: null, error: error.slice(0, 1000), nextAttemptAt: retryAt ?? new Date(0) } },
-    ).lean();
-    if (d) await this.unlock(d.conversationKey, id, owner);
+    await this.inbox.fail(id, owner, error, retryAt);
   }
   async pruneInbox(before: Date): Promise<number> {
-    return (await this.m.Inbox.deleteMany({ status: { $in: ['done', 'dead'] }, createdAt: { $lt: before.toISOString() } })).deletedCount;
+    return this.inbox.pruneInbox(before);
   }
-
   async hasUnfinished(conversationKey: string): Promise<boolean> {
-    return (await this.m.Inbox.exists({ conversationKey, status: { $in: ['pending', 'leased'] } })) !== null;
+    return this.inbox.hasUnfinished(conversationKey);
   }
-
   async inboxCounts(): Promise<{ pending: number; leased: number; done: number; dead: number }> {
-    const out = { pending: 0, leased: 0, done: 0, dead: 0 };
-    const rows = await this.m.Inbox.aggregate<{ _id: keyof typeof out; n: number }>([{ $group: { _id: '$status', n: { $sum: 1 } } }]);
-    for (const r of rows) out[r._id] = r.n;
-    return out;
+    return this.inbox.inboxCounts();
   }
 
   // ---- helpers
@@ -376,43 +338,19 @@ export class MongoStore implements Store {
   }
   private async audit(tenantId: string, a: AuditInput, session: ClientSession | undefined): Promise<void> {
     const e: AuditEntry = { id: randomUUID(), tenantId, at: new Date().toISOString(), ...a };
-    await this.m.Audit.insertOne({ id: e.id, tenantId, doc: JSON.stringify(e) }, { session });
+    await this.m.Audit.insertOne({ id: e.id, tenantId, at: new Date(e.at), doc: JSON.stringify(e) }, { session });
   }
-  private async unlock(conversationKey: string, itemId: string, owner: string): Promise<void> {
-    await this.m.InboxLock.deleteOne({ _id: conversationKey, itemId, owner });
+  private async writeVersion(tenantId: string, actionId: string, version: number, sealedDoc: string, a: AuditInput, at: string, session: ClientSession | undefined): Promise<void> {
+    await this.m.ActionVersion.insertOne(
+      { _id: `${actionId}:${version}`, tenantId, actionId, version, doc: sealedDoc, actor: a.actor, at, changes: JSON.stringify(a.changes) },
+      { session },
+    );
   }
-  private async nextSeq(name: string): Promise<number> {
-    for (let i = 0; ; i++) {
-      try {
-        const d = await this.m.Counter.findOneAndUpdate({ _id: name }, { $inc: { seq: 1 } }, { upsert: true, returnDocument: 'after' }).lean();
-        return d!.seq;
-      } catch (err) {
-        // Two first-ever upserts may race on the _id; the loser simply increments the winner's counter.
-        if (!isDuplicateKey(err) || i > 2) throw err;
-      }
-    }
+  private async bumpConfig(tenantId: string, session: ClientSession | undefined): Promise<void> {
+    await this.m.ConfigVersion.updateOne({ _id: tenantId }, { $inc: { version: 1 } }, { upsert: true, session });
   }
-}
-
-/** Pending and due, or leased with an expired lease. */
-function claimable(now: Date) {
-  return { nextAttemptAt: { $lte: now }, $or: [{ status: 'pending' as const }, { status: 'leased' as const, leaseExpiresAt: { $lte: now } }] };
 }
 
 function tenant(d: { _id: string; name: string; createdAt: string } | null): Tenant | null {
   return d ? { id: d._id, name: d.name, createdAt: d.createdAt } : null;
-}
-
-function isDuplicateKey(err: unknown): boolean {
-  return (err as { code?: number } | null)?.code === 11000;
-}
-
-/** Maps a unique-index violation to a ConflictError. */
-async function conflict<T>(message: string, fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (err) {
-    if (isDuplicateKey(err)) throw new ConflictError(message);
-    throw err;
-  }
 }

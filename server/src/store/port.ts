@@ -38,6 +38,81 @@ export interface InboxItem {
 
 export type AuditInput = Omit<AuditEntry, 'id' | 'tenantId' | 'at'>;
 
+/** Where a proposal is in its confirmation life: pending -> confirmed -> running -> done | failed; or declined / expired. */
+export type ProposalStatus = 'pending' | 'confirmed' | 'running' | 'done' | 'failed' | 'declined' | 'expired';
+
+/** A write action waiting for (or past) its confirmation; kept apart from the conversation so its status is a compare-and-set. */
+export interface StoredProposal {
+  id: string;
+  tenantId: string;
+  conversationId: string;
+  action: string;
+  actionId: string;
+  actionVersion: number;
+  arguments: Record<string, unknown>;
+  /** The rendered request (values filled, secrets masked) shown to whoever confirms. */
+  request: { method: string; url: string; headers: Record<string, string>; body: string | null };
+  turnId: string;
+  status: ProposalStatus;
+  /** Intercom quick-reply option uuids, when the question went out as buttons. */
+  options?: { confirm: string; decline: string };
+  result?: { ok: boolean; status: number | null; errorType?: string; excerpt: string };
+  createdAt: string;
+  updatedAt: string;
+  expiresAt: string;
+}
+
+/** The proposal states nothing moves out of: prune may delete them. */
+export const FINISHED_PROPOSAL_STATUSES: readonly ProposalStatus[] = ['done', 'failed', 'declined', 'expired'];
+
+export type TokenScope = 'sidebar' | 'mcp';
+
+/** A tenant's scoped token (Zendesk sidebar, MCP). Only its hash is stored. */
+export interface ScopedToken {
+  id: string;
+  tenantId: string;
+  name: string;
+  scope: TokenScope;
+  /** last 4 chars of the token, for the list */
+  hint: string;
+  createdAt: string;
+  lastUsedAt: string | null;
+}
+
+/** One saved version of an action: every create and replace writes one. */
+export interface ActionVersion {
+  actionId: string;
+  version: number;
+  spec: ActionSpec;
+  actor: string;
+  at: string;
+  changes: AuditEntry['changes'];
+}
+
+/** Per-action call statistics (test runs and calls waiting for confirmation excluded). */
+export interface ActionStat {
+  action: string;
+  calls: number;
+  errors: number;
+  errorRate: number;
+  p50Ms: number | null;
+  p95Ms: number | null;
+}
+
+/** How many rows of each kind one `prune` call deleted. */
+export interface PruneCounts {
+  conversations: number;
+  calls: number;
+  audit: number;
+  proposals: number;
+}
+
+/** A page of a newest-first list; `nextCursor` (opaque) fetches the next one, null at the end. */
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
 export interface CallFilter {
   conversationId?: string;
   action?: string;
@@ -68,6 +143,15 @@ export interface Store {
   /** Returns null when the action does not exist. Throws ConflictError on a duplicate name. */
   replaceAction(tenantId: string, id: string, spec: ActionSpec, audit: AuditInput): Promise<Action | null>;
   deleteAction(tenantId: string, id: string, audit: AuditInput): Promise<boolean>;
+  /** Every create and replace wrote one (same transaction); newest first. */
+  listActionVersions(tenantId: string, actionId: string): Promise<Omit<ActionVersion, 'spec'>[]>;
+  /** A saved version, spec with plain secrets; null when unknown (or another tenant's). */
+  getActionVersion(tenantId: string, actionId: string, version: number): Promise<ActionVersion | null>;
+  /**
+   * A counter bumped in the same transaction by every change of the tenant's configuration (actions,
+   * User Data API, settings): a cheap read other instances use to invalidate their caches. 0 before any change.
+   */
+  configVersion(tenantId: string): Promise<number>;
 
   getUserDataApi(tenantId: string): Promise<UserDataApi | null>;
   putUserDataApi(tenantId: string, doc: UserDataApi, audit: AuditInput): Promise<void>;
@@ -83,9 +167,56 @@ export interface Store {
   /** Optimistic: writes only if the stored version is `c.version - 1`; false when someone else wrote first. */
   updateConversation(c: Conversation): Promise<boolean>;
   listConversations(tenantId: string, opts: { limit: number; channel?: Channel }): Promise<Conversation[]>;
+  /** Newest (updatedAt) first, stable under inserts. A malformed cursor is a ValidationError. */
+  pageConversations(tenantId: string, opts: { limit: number; channel?: Channel; cursor?: string }): Promise<Page<Conversation>>;
+  /**
+   * A turn's writes: the conversation (created when `opts.create`, else an optimistic update as
+   * updateConversation) and its call records. The calls are stored whatever happens to the
+   * conversation write (they were made). Returns false when the update lost the race; a duplicate
+   * (channel, externalId) on create throws ConflictError. One transaction on SQLite.
+   */
+  saveTurn(c: Conversation, calls: CallRecord[], opts: { create: boolean }): Promise<boolean>;
 
   addCalls(tenantId: string, calls: CallRecord[]): Promise<void>;
   listCalls(tenantId: string, filter: CallFilter): Promise<CallRecord[]>;
+  /** Newest first in insertion order (across instances), stable under inserts. A malformed cursor is a ValidationError. */
+  pageCalls(tenantId: string, filter: CallFilter & { cursor?: string }): Promise<Page<CallRecord>>;
+  /** Per action since `since`, sorted by action; test runs and `needs_confirmation` calls count nowhere. */
+  actionStats(tenantId: string, since: Date): Promise<ActionStat[]>;
+  /**
+   * Retention, across all tenants: deletes conversations (by updatedAt), calls, audit entries and
+   * finished (or expired) proposals older than `before`, at most `batch` of each kind per call.
+   * The caller loops until every count is 0.
+   */
+  prune(before: Date, batch: number): Promise<PruneCounts>;
+
+  // ---- proposals
+  createProposal(p: StoredProposal): Promise<void>;
+  getProposal(tenantId: string, id: string): Promise<StoredProposal | null>;
+  /** Oldest first. */
+  listProposals(tenantId: string, conversationId: string): Promise<StoredProposal[]>;
+  /**
+   * Compare-and-set: moves to `to` (merging `patch`, setting updatedAt) only if the current status is in `from`.
+   * Returns the updated proposal, or null when the status did not match (or no such proposal). Atomic on both adapters.
+   */
+  transitionProposal(
+    tenantId: string,
+    id: string,
+    from: ProposalStatus[],
+    to: ProposalStatus,
+    patch?: Partial<Pick<StoredProposal, 'result' | 'options'>>,
+  ): Promise<StoredProposal | null>;
+  /** The proposal whose options.confirm or options.decline equals uuid (Intercom quick reply). */
+  proposalByOption(tenantId: string, uuid: string): Promise<StoredProposal | null>;
+
+  // ---- scoped tokens
+  /** The caller hashes the token; only the hash is stored (unique: ConflictError on a duplicate). */
+  createToken(tenantId: string, t: { name: string; scope: TokenScope; tokenHash: string; hint: string }): Promise<ScopedToken>;
+  /** Oldest first. */
+  listTokens(tenantId: string): Promise<ScopedToken[]>;
+  deleteToken(tenantId: string, id: string): Promise<boolean>;
+  /** The token and its tenant for a token hash; null when unknown or revoked. Records the use (lastUsedAt, at most once a minute). */
+  tokenByHash(tokenHash: string): Promise<{ token: ScopedToken; tenant: Tenant } | null>;
 
   /** Stores a delivery unless one with the same (source, dedupeKey) exists; true when stored. */
   enqueue(item: Omit<InboxItem, 'id' | 'attempts' | 'createdAt'>): Promise<boolean>;
@@ -94,9 +225,9 @@ export interface Store {
    * due, and with no earlier unfinished item and no live lease in its conversation.
    */
   claim(owner: string, leaseMs: number): Promise<InboxItem | null>;
-  /** Marks done; false if the lease was lost to another worker. */
+  /** Marks done; false if the lease was lost to another worker or has expired (fenced: another may hold it now). */
   complete(id: string, owner: string): Promise<boolean>;
-  /** Gives the item back for a retry at `retryAt`, or marks it dead when `retryAt` is null. */
+  /** Gives the item back for a retry at `retryAt`, or marks it dead when `retryAt` is null. Fenced as `complete`. */
   fail(id: string, owner: string, error: string, retryAt: Date | null): Promise<void>;
   /**
    * Deletes finished (done or dead) deliveries received before `before`; returns how many.

@@ -1,0 +1,87 @@
+import type Database from 'better-sqlite3';
+
+/** A prepared-statement cache: each SQL text is prepared once per connection. */
+export type Prepare = (sql: string) => Database.Statement;
+
+export type Row = Record<string, unknown>;
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS tenants (
+  id TEXT PRIMARY KEY, name TEXT NOT NULL, token_hash TEXT NOT NULL UNIQUE,
+  intercom_app_id TEXT UNIQUE, created_at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS actions (
+  id TEXT PRIMARY KEY, tenant_id TEXT NOT NULL, name TEXT NOT NULL, doc TEXT NOT NULL,
+  version INTEGER NOT NULL, created_at TEXT NOT NULL, updated_at TEXT NOT NULL,
+  UNIQUE (tenant_id, name));
+CREATE TABLE IF NOT EXISTS action_versions (
+  tenant_id TEXT NOT NULL, action_id TEXT NOT NULL, version INTEGER NOT NULL, doc TEXT NOT NULL,
+  actor TEXT NOT NULL, at TEXT NOT NULL, changes TEXT NOT NULL, PRIMARY KEY (action_id, version));
+CREATE TABLE IF NOT EXISTS docs (
+  tenant_id TEXT NOT NULL, kind TEXT NOT NULL, doc TEXT NOT NULL, updated_at TEXT NOT NULL,
+  PRIMARY KEY (tenant_id, kind));
+CREATE TABLE IF NOT EXISTS config_versions (tenant_id TEXT PRIMARY KEY, version INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS audit (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, tenant_id TEXT NOT NULL, doc TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS audit_tenant ON audit (tenant_id, seq);
+CREATE TABLE IF NOT EXISTS conversations (
+  id TEXT PRIMARY KEY, tenant_id TEXT NOT NULL, channel TEXT NOT NULL, external_id TEXT,
+  doc TEXT NOT NULL, version INTEGER NOT NULL, updated_at TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS conversations_tenant ON conversations (tenant_id, updated_at);
+CREATE INDEX IF NOT EXISTS conversations_page ON conversations (tenant_id, updated_at, id);
+CREATE INDEX IF NOT EXISTS conversations_channel_page ON conversations (tenant_id, channel, updated_at, id);
+CREATE INDEX IF NOT EXISTS conversations_updated ON conversations (updated_at);
+CREATE UNIQUE INDEX IF NOT EXISTS conversations_external ON conversations (tenant_id, channel, external_id) WHERE external_id IS NOT NULL;
+CREATE TABLE IF NOT EXISTS calls (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, tenant_id TEXT NOT NULL,
+  conversation_id TEXT, action TEXT NOT NULL, ok INTEGER NOT NULL, error_type TEXT, doc TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS calls_tenant ON calls (tenant_id, seq);
+CREATE TABLE IF NOT EXISTS proposals (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, tenant_id TEXT NOT NULL,
+  conversation_id TEXT NOT NULL, status TEXT NOT NULL, option_confirm TEXT, option_decline TEXT,
+  result TEXT, doc TEXT NOT NULL, updated_at TEXT NOT NULL, expires_at TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS proposals_conv ON proposals (tenant_id, conversation_id, seq);
+CREATE INDEX IF NOT EXISTS proposals_confirm ON proposals (tenant_id, option_confirm) WHERE option_confirm IS NOT NULL;
+CREATE INDEX IF NOT EXISTS proposals_decline ON proposals (tenant_id, option_decline) WHERE option_decline IS NOT NULL;
+CREATE INDEX IF NOT EXISTS proposals_updated ON proposals (updated_at);
+CREATE INDEX IF NOT EXISTS proposals_expires ON proposals (expires_at);
+CREATE TABLE IF NOT EXISTS tokens (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, tenant_id TEXT NOT NULL, name TEXT NOT NULL,
+  scope TEXT NOT NULL, token_hash TEXT NOT NULL UNIQUE, hint TEXT NOT NULL, created_at TEXT NOT NULL, last_used_at TEXT);
+CREATE INDEX IF NOT EXISTS tokens_tenant ON tokens (tenant_id, seq);
+CREATE TABLE IF NOT EXISTS inbox (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, tenant_id TEXT NOT NULL,
+  source TEXT NOT NULL, dedupe_key TEXT NOT NULL, conversation_key TEXT NOT NULL, payload TEXT NOT NULL,
+  status TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, lease_owner TEXT, lease_expires_at INTEGER,
+  next_attempt_at INTEGER NOT NULL, created_at TEXT NOT NULL, error TEXT,
+  UNIQUE (source, dedupe_key));
+CREATE INDEX IF NOT EXISTS inbox_status ON inbox (status, next_attempt_at);
+CREATE INDEX IF NOT EXISTS inbox_conv ON inbox (conversation_key, seq);
+`;
+
+/** Columns added after the first release: added to older files, and filled from the JSON documents. */
+const ADDED: { table: string; column: string; ddl: string; backfill: string }[] = [
+  { table: 'calls', column: 'at', ddl: 'at TEXT', backfill: `UPDATE calls SET at = json_extract(doc, '$.at') WHERE at IS NULL` },
+  { table: 'calls', column: 'duration_ms', ddl: 'duration_ms INTEGER', backfill: `UPDATE calls SET duration_ms = json_extract(doc, '$.durationMs') WHERE duration_ms IS NULL` },
+  { table: 'calls', column: 'test', ddl: 'test INTEGER NOT NULL DEFAULT 0', backfill: `UPDATE calls SET test = 1 WHERE json_extract(doc, '$.test') = 1` },
+  { table: 'audit', column: 'at', ddl: 'at TEXT', backfill: `UPDATE audit SET at = json_extract(doc, '$.at') WHERE at IS NULL` },
+];
+
+const INDEXES_ON_ADDED = `
+CREATE INDEX IF NOT EXISTS calls_stats ON calls (tenant_id, at);
+CREATE INDEX IF NOT EXISTS calls_at ON calls (at);
+CREATE INDEX IF NOT EXISTS audit_at ON audit (at);
+`;
+
+/** Creates the tables, and brings a file written by an older version up to date (in one transaction). */
+export function migrate(db: Database.Database): void {
+  db.transaction(() => {
+    db.exec(SCHEMA);
+    for (const a of ADDED) {
+      const cols = db.prepare(`PRAGMA table_info(${a.table})`).all() as { name: string }[];
+      if (cols.some((c) => c.name === a.column)) continue;
+      db.exec(`ALTER TABLE ${a.table} ADD COLUMN ${a.ddl}`);
+      db.exec(a.backfill);
+    }
+    db.exec(INDEXES_ON_ADDED);
+  }).immediate();
+}
