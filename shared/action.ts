@@ -1,5 +1,8 @@
 import { z } from 'zod';
+import { credentialValue, MASK_PREFIX, secretField } from './secrets';
 import { isContextVariable, parseBodyTemplate, placeholderNames } from './template';
+
+export { MASK_PREFIX };
 
 /** HTTP methods an action may use. */
 export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
@@ -14,15 +17,14 @@ export const VARIABLE_TYPES = ['string', 'integer', 'float', 'boolean', 'date', 
 export const VariableType = z.enum(VARIABLE_TYPES).describe('Type of the value the AI must collect');
 export type VariableType = z.infer<typeof VariableType>;
 
-/** What a stored secret looks like on the way out: four bullets and the last four characters. */
-export const MASK_PREFIX = '••••';
-
 const secret = (what: string) =>
-  z
-    .string()
-    .min(1, `${what} must not be empty`)
-    .max(4096)
-    .describe(`${what}. Write-only: stored encrypted, returned masked ("••••" + last 4); sending the masked value back keeps the stored one`);
+  secretField(
+    z
+      .string()
+      .min(1, `${what} must not be empty`)
+      .max(4096)
+      .describe(`${what}. Write-only: stored encrypted, returned masked ("••••" + last 4); sending the masked value back keeps the stored one (for the same destination only)`),
+  );
 
 /** Authentication of an outbound call. Secrets are write-only. */
 export const Auth = z
@@ -49,12 +51,17 @@ export const Auth = z
         value: secret('Header value'),
       }),
       z.strictObject({
+        type: z.literal('query').describe('A query parameter carries the credential, e.g. ?api_key=...'),
+        name: z.string().min(1).max(256).describe('Name of the query parameter, e.g. api_key'),
+        value: secret('Query parameter value'),
+      }),
+      z.strictObject({
         type: z.literal('body').describe('A field added to the JSON body carries the credential'),
         name: z.string().min(1).max(256).describe('Name of the JSON body field, e.g. api_key'),
         value: secret('Body field value'),
       }),
     ],
-    { error: () => 'unknown auth type: use none, bearer, basic, header or body' },
+    { error: () => 'unknown auth type: use none, bearer, basic, header, query or body' },
   )
   .describe('How the call authenticates');
 export type Auth = z.infer<typeof Auth>;
@@ -63,7 +70,9 @@ export type Auth = z.infer<typeof Auth>;
 export const KeyValue = z
   .strictObject({
     key: z.string().min(1, 'key must not be empty').max(256).describe('Name of the header or query parameter'),
-    value: z.string().max(8192).describe('Value; may contain {{variable}} placeholders'),
+    value: credentialValue(
+      z.string().max(8192).describe('Value; may contain {{variable}} placeholders. Secret (stored encrypted, returned masked) when the name looks like a credential: authorization, *key*, *token*, *secret*, *signature*, cookie'),
+    ),
   })
   .describe('A name/value pair');
 export type KeyValue = z.infer<typeof KeyValue>;
@@ -138,8 +147,17 @@ type Endpoint = {
   auth: Auth;
 };
 
-/** Checks templates, URL and body of an endpoint; `known` says which names are declared. */
-function checkEndpoint(e: Endpoint, known: (name: string) => boolean, ctx: z.RefinementCtx): void {
+/** The scheme, host and port part of a URL template (everything before the path). */
+function originPart(url: string): string {
+  const m = /^([a-z][a-z0-9+.-]*:\/\/)?([^/?#]*)/i.exec(url);
+  return m ? (m[1] ?? '') + m[2] : url;
+}
+
+/**
+ * Checks templates, URL and body of an endpoint; `known` says which names are declared,
+ * `hasEnum` which declared variables are limited to fixed values.
+ */
+function checkEndpoint(e: Endpoint, known: (name: string) => boolean, ctx: z.RefinementCtx, hasEnum: (name: string) => boolean = () => false): void {
   const unknown = (text: string, path: (string | number)[]) => {
     for (const name of placeholderNames(text)) {
       if (!known(name)) {
@@ -148,6 +166,13 @@ function checkEndpoint(e: Endpoint, known: (name: string) => boolean, ctx: z.Ref
     }
   };
   unknown(e.url, ['url']);
+  // The model must not choose where the credentials go: a placeholder in the scheme, host
+  // or port is allowed only when its variable is limited to fixed values.
+  for (const name of placeholderNames(originPart(e.url))) {
+    if (!hasEnum(name)) {
+      ctx.addIssue({ code: 'custom', path: ['url'], message: `{{${name}}} decides the host the call goes to: give the variable a fixed list of values (enum) or move it into the path` });
+    }
+  }
   e.headers.forEach((h, i) => unknown(h.value, ['headers', i, 'value']));
   e.query.forEach((q, i) => unknown(q.value, ['query', i, 'value']));
 
@@ -212,7 +237,8 @@ export const ActionInput = z
         ctx.addIssue({ code: 'custom', path: ['variables', i, 'default'], message: 'default must be one of enum' });
       }
     });
-    checkEndpoint(a, (n) => declared.has(n) || isContextVariable(n), ctx);
+    const enums = new Set(a.variables.filter((v) => v.enum && !v.isArray).map((v) => v.name));
+    checkEndpoint(a, (n) => declared.has(n) || isContextVariable(n), ctx, (n) => enums.has(n));
     if (a.requires.includes(a.name)) ctx.addIssue({ code: 'custom', path: ['requires'], message: 'an action cannot require itself' });
   })
   .transform((a) => ({ ...a, confirm: a.confirm ?? WRITE_METHODS.has(a.method) }));

@@ -1,18 +1,26 @@
 import { z } from 'zod';
+import { secretField } from './secrets';
 
-const secret = (what: string) =>
-  z
-    .string()
-    .max(4096)
+/**
+ * A helpdesk credential. `outbound`: sent to the helpdesk's API, so bound to its address;
+ * inbound signing secrets only check what the helpdesk sends us.
+ */
+const secret = (what: string, outbound = true) =>
+  secretField(
+    z
+      .string()
+      .max(4096)
+      .describe(`${what}. Write-only: stored encrypted, returned masked; the masked value sent back keeps it (for the same address only)`),
+    { outbound },
+  )
     .nullable()
-    .default(null)
-    .describe(`${what}. Write-only: stored encrypted, returned masked; the masked value sent back keeps it`);
+    .default(null);
 
 const baseUrl = z
-  .url('must be a URL')
+  .url({ protocol: /^https?$/, error: 'must be an https:// URL' })
   .nullable()
   .default(null)
-  .describe('Overrides the API address (a proxy, or a local stand-in in tests); null uses the real API');
+  .describe('Overrides the API address (a proxy, or a local stand-in in tests); https only (http only to ALLOWED_PRIVATE_HOSTS); null uses the real API');
 
 /** Zendesk credentials of a tenant. */
 export const ZendeskSettings = z
@@ -26,10 +34,17 @@ export const ZendeskSettings = z
     email: z.email().nullable().default(null).describe('Agent email used with the API token'),
     apiToken: secret('Zendesk API token (used with email as email/token basic auth)'),
     oauthToken: secret('Zendesk OAuth access token (instead of email and API token)'),
-    webhookSecret: secret('Signing secret of the Zendesk webhook'),
+    webhookSecret: secret('Signing secret of the Zendesk webhook', false),
     baseUrl,
   })
   .describe('Zendesk connection');
+
+/** Intercom's REST API host of each data hosting region (the one place that says it). */
+export const INTERCOM_REGION_HOSTS = {
+  us: 'https://api.intercom.io',
+  eu: 'https://api.eu.intercom.io',
+  au: 'https://api.au.intercom.io',
+} as const;
 
 /** Intercom credentials of a tenant. */
 export const IntercomSettings = z
@@ -41,7 +56,7 @@ export const IntercomSettings = z
       .default(null)
       .describe('Intercom workspace id (app_id)'),
     accessToken: secret('Intercom access token'),
-    clientSecret: secret('Client secret of the Intercom app: signs webhook notifications'),
+    clientSecret: secret('Client secret of the Intercom app: signs webhook notifications', false),
     adminId: z.string().regex(/^[0-9]{1,20}$/, 'must be a numeric admin id').nullable().default(null).describe('Admin the AI replies as'),
     region: z.enum(['us', 'eu', 'au']).default('us').describe('Data hosting region of the workspace'),
     identityVerification: z
@@ -71,11 +86,13 @@ export const SettingsInput = z
 export type SettingsInput = z.input<typeof SettingsInput>;
 export type Settings = z.output<typeof SettingsInput>;
 
-/** Paths of the secret fields in settings. */
-export const SETTINGS_SECRET_PATHS = [
-  'zendesk.apiToken',
-  'zendesk.oauthToken',
-  'zendesk.webhookSecret',
-  'intercom.accessToken',
-  'intercom.clientSecret',
-] as const;
+/** The Zendesk API address of a tenant's settings: the override, else the subdomain's; null when neither is set. */
+export function zendeskApiBase(s: Pick<z.output<typeof ZendeskSettings>, 'baseUrl' | 'subdomain'>): string | null {
+  if (s.baseUrl) return s.baseUrl.replace(/\/+$/, '');
+  return s.subdomain ? `https://${s.subdomain.toLowerCase()}.zendesk.com` : null;
+}
+
+/** The Intercom API address of a tenant's settings: the override, else the region's host. */
+export function intercomApiBase(s: Pick<z.output<typeof IntercomSettings>, 'baseUrl' | 'region'>): string {
+  return (s.baseUrl ?? INTERCOM_REGION_HOSTS[s.region] ?? INTERCOM_REGION_HOSTS.us).replace(/\/+$/, '');
+}

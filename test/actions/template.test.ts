@@ -149,7 +149,7 @@ describe('URL, query and headers', () => {
           url,
           variables: [
             { name: 'id', type: 'string', description: 'id' },
-            { name: 'sub', type: 'string', description: 'sub', required: false, default: 'eu' },
+            { name: 'sub', type: 'string', description: 'sub', required: false, default: 'eu', enum: ['eu', 'us'] },
           ],
         });
         const compiled = compileEndpoint(ep);
@@ -160,7 +160,7 @@ describe('URL, query and headers', () => {
         expect(renderRequest(compiled, res.values).url).toBe(parsed.href);
       }
     }
-    expect(compileEndpoint(action({ url: 'https://{{sub}}.example.com/', variables: [{ name: 'sub', type: 'string', description: 's' }] })).split).toBeNull();
+    expect(compileEndpoint(action({ url: 'https://{{sub}}.example.com/', variables: [{ name: 'sub', type: 'string', description: 's', enum: ['eu', 'us'] }] })).split).toBeNull();
   });
 
   it('adds https:// to a URL written without a scheme', () => {

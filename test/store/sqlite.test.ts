@@ -51,7 +51,7 @@ describe('SqliteStore specifics', () => {
     };
     const t = await store.createTenant('acme', 'hash');
     const marker = `marker_${tag}`;
-    const a = await store.createAction(t.id, actionSpec(marker, { auth: { type: 'bearer', token: secrets.bearer }, headers: [{ key: 'X-Extra', value: secrets.extraHeader }] }), auditInput('action', 'create'));
+    const a = await store.createAction(t.id, actionSpec(marker, { auth: { type: 'bearer', token: secrets.bearer }, headers: [{ key: 'X-Extra-Token', value: secrets.extraHeader }] }), auditInput('action', 'create'));
     await store.createAction(t.id, actionSpec('basic_one', { auth: { type: 'basic', username: 'user', password: secrets.basic } }), auditInput('action', 'create'));
     await store.createAction(t.id, actionSpec('header_one', { auth: { type: 'header', name: 'X-Api-Key', value: secrets.header } }), auditInput('action', 'create'));
     await store.replaceAction(t.id, a.id, actionSpec(marker, { auth: { type: 'bearer', token: secrets.bearer } }), auditInput('action', 'update', a.id));

@@ -1,5 +1,6 @@
-import type { Auth } from '../../../shared/action';
-import { isPlainObject, setOwn } from './safe-object';
+import type { Auth, KeyValue } from '../../../shared/action';
+import { isCredentialName } from '../../../shared/secrets';
+import { isPlainObject, setOwn } from '../../../shared/safe-object';
 
 /**
  * Adds the credential to a rendered request. Runs after templating, so a secret is never
@@ -19,6 +20,9 @@ export function applyAuth(auth: Auth, headers: Map<string, [string, string]>, bo
       return body;
     case 'header':
       headers.set(auth.name.toLowerCase(), [auth.name, auth.value]);
+      return body;
+    case 'query':
+      // Added to the URL by `withQueryAuth`: neither headers nor body carry it.
       return body;
     case 'body': {
       if (body !== undefined && !isPlainObject(body)) throw new TypeError('body authentication needs a JSON object body');
@@ -49,9 +53,17 @@ export function authSecrets(auth: Auth): string[] {
     case 'basic':
       return [auth.password, basicCredentials(auth.username, auth.password)];
     case 'header':
+    case 'query':
     case 'body':
       return [auth.value];
   }
+}
+
+/** The path with a query-auth credential appended (percent-encoded); other auth types leave it. */
+export function withQueryAuth(auth: Auth, path: string): string {
+  if (auth.type !== 'query') return path;
+  const pair = `${encodeURIComponent(auth.name)}=${encodeURIComponent(auth.value)}`;
+  return path + (path.includes('?') ? '&' : '?') + pair;
 }
 
 /** Whether two auth settings are the same credential (compared field by field, no allocation). */
@@ -65,7 +77,19 @@ export function sameAuth(a: Auth, b: Auth): boolean {
     case 'basic':
       return b.type === 'basic' && a.username === b.username && a.password === b.password;
     case 'header':
+    case 'query':
     case 'body':
       return b.type === a.type && a.name === b.name && a.value === b.value;
   }
+}
+
+/**
+ * Every secret an endpoint sends: its auth's, and the values of headers and query
+ * parameters whose names look like credentials (an `X-Api-Key` header is a secret too).
+ */
+export function endpointSecrets(e: { auth: Auth; headers: readonly KeyValue[]; query: readonly KeyValue[] }): string[] {
+  const out = authSecrets(e.auth);
+  for (const kv of e.headers) if (kv.value && isCredentialName(kv.key)) out.push(kv.value);
+  for (const kv of e.query) if (kv.value && isCredentialName(kv.key)) out.push(kv.value);
+  return out;
 }

@@ -1,9 +1,9 @@
-import type { ActionContext, Auth } from '../../../shared/action';
+import type { ActionContext } from '../../../shared/action';
 import { DEFAULT_MAX_RESPONSE_BYTES, jsonProblem, Outbound, type NetworkGuard, type Resolver } from '../net';
-import { authSecrets, sameAuth } from './auth';
+import { endpointSecrets } from './auth';
 import { echoResponseHeaders, interpret, type Outcome } from './interpret';
 import { prepare, templateEcho, type Prepared } from './prepare';
-import { Redactor, redactorFor } from './redact';
+import { Redactor, redactorFor } from '../secrets';
 import { compileEndpoint, renderRequest } from './template';
 import type { CallErrorType, Endpoint, ExecResult, RequestEcho } from './types';
 import { resolveVariables } from './variables';
@@ -41,7 +41,8 @@ export class ActionExecutor {
   /** Set when the executor made its own outbound stack and so must close it. */
   private readonly ownsOutbound: boolean;
   private readonly maxResponseBytes: number;
-  private readonly redactors = new WeakMap<Auth, { auth: Auth; redactor: Redactor }>();
+  /** Redactors by the secrets they mask: endpoints with the same credentials share one. */
+  private readonly redactors = new Map<string, Redactor>();
 
   constructor(opts: ActionExecutorOptions) {
     this.ownsOutbound = !opts.outbound;
@@ -71,7 +72,7 @@ export class ActionExecutor {
 
   /** Everything before the network: variables, templates, auth, the URL check. */
   private prepareCall(endpoint: Endpoint, values: Record<string, unknown>, context: ActionContext, started: number): Ready {
-    const redactor = this.redactorFor(endpoint.auth);
+    const redactor = this.redactorFor(endpoint);
     const compiled = compileEndpoint(endpoint);
     // Values come from the model: a lone surrogate is valid JSON but no encoder accepts it.
     const unusable = jsonProblem(values, 16);
@@ -102,13 +103,18 @@ export class ActionExecutor {
     if (this.ownsOutbound) await this.outbound.close();
   }
 
-  /** The redactor of an auth object, rebuilt when its secret was changed in place. */
-  private redactorFor(auth: Auth): Redactor {
-    const hit = this.redactors.get(auth);
-    if (hit && sameAuth(auth, hit.auth)) return hit.redactor;
-    const redactor = redactorFor(authSecrets(auth));
-    this.redactors.set(auth, { auth: { ...auth }, redactor });
-    return redactor;
+  /** The redactor of an endpoint's secrets (its auth, credential headers and query values). */
+  private redactorFor(endpoint: Endpoint): Redactor {
+    const secrets = endpointSecrets(endpoint);
+    if (secrets.length === 0) return redactorFor(secrets);
+    const key = secrets.join('\u0000');
+    let hit = this.redactors.get(key);
+    if (!hit) {
+      hit = redactorFor(secrets);
+      if (this.redactors.size >= 1000) this.redactors.delete(this.redactors.keys().next().value!);
+      this.redactors.set(key, hit);
+    }
+    return hit;
   }
 
   /** Sends through `net/` and turns the answer into the action's result. */

@@ -4,5 +4,5 @@ export { shapeResponse, capText } from './shape';
 export { applyAuth, authSecrets, basicCredentials } from './auth';
 export { compileEndpoint, renderRequest, encodeUrlValue, type CompiledEndpoint, type RenderedRequest } from './template';
 export { resolveVariables, type Resolution, type VarValue } from './variables';
-export { Redactor, redactorFor } from './redact';
+export { Redactor, redactorFor } from '../secrets';
 export type { CallErrorType, Endpoint, ExecResult, RequestEcho, ActionContext } from './types';

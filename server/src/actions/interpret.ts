@@ -1,8 +1,8 @@
 import type { NetHeaders } from '../net';
-import { isCredentialHeader, maskSecret } from '../../../shared/mask';
-import type { Redactor } from './redact';
+import { isCredentialName as isCredentialHeader, maskSecret } from '../../../shared/secrets';
+import type { Redactor } from '../secrets';
 import { parseBody } from '../net';
-import { setOwn } from './safe-object';
+import { setOwn } from '../../../shared/safe-object';
 import { capText, shapeResponse } from './shape';
 import type { CallErrorType, Endpoint, ExecResult } from './types';
 

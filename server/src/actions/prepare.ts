@@ -1,8 +1,8 @@
 import type { Auth } from '../../../shared/action';
-import { maskSecret } from '../../../shared/mask';
-import { applyAuth, sameAuth } from './auth';
-import type { Redactor } from './redact';
-import { setOwn } from './safe-object';
+import { maskSecret } from '../../../shared/secrets';
+import { applyAuth, sameAuth, withQueryAuth } from './auth';
+import type { Redactor } from '../secrets';
+import { setOwn } from '../../../shared/safe-object';
 import type { CompiledEndpoint, RenderedRequest } from './template';
 import type { Endpoint, RequestEcho } from './types';
 
@@ -56,15 +56,16 @@ export function prepare(endpoint: Endpoint, compiled: CompiledEndpoint, rendered
     echoHeaders = redactor.headers(headers.values());
     if (compiled.staticHeaders) staticHeaders.set(compiled, { auth: { ...auth }, hasBody: bodyText !== null, flat, echo: { ...echoHeaders } });
   }
+  const path = withQueryAuth(auth, rendered.path);
   return {
     origin: rendered.origin,
-    path: rendered.path,
+    path,
     guardUrl: rendered.guardUrl,
     headers: flat,
     body: bodyText,
     echo: {
       method: endpoint.method,
-      url: redactor.text(rendered.url),
+      url: redactor.text(rendered.origin + path),
       headers: echoHeaders,
       body: bodyText === null ? null : redactor.text(echoBody(auth, body, bodyText)),
     },

@@ -1,4 +1,4 @@
-import { isPlainObject, setOwn } from './safe-object';
+import { isPlainObject, setOwn } from '../../../shared/safe-object';
 
 /** Field paths as a tree: `true` keeps the whole value under that key. */
 type Trie = Map<string, Trie | true>;

@@ -1,6 +1,6 @@
 import { withScheme, type KeyValue } from '../../../shared/action';
 import { PLACEHOLDER, parseBodyTemplate } from '../../../shared/template';
-import { isPlainObject, setOwn } from './safe-object';
+import { isPlainObject, setOwn } from '../../../shared/safe-object';
 import { valueText, type VarValue } from './variables';
 import type { Endpoint } from './types';
 

@@ -1,6 +1,6 @@
 import type { ActionContext, Variable, VariableType } from '../../../shared/action';
 import { isContextVariable } from '../../../shared/template';
-import { getOwn } from './safe-object';
+import { getOwn } from '../../../shared/safe-object';
 
 /** A value a placeholder can take once checked against its declared type. */
 export type Scalar = string | number | boolean;

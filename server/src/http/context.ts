@@ -24,3 +24,8 @@ export function tenantOf(req: Request): Tenant {
   if (!req.tenant) throw new UnauthorizedError();
   return req.tenant;
 }
+
+/** Who made a change, for the audit log (set by the auth middleware). */
+export function actorOf(req: Request): string {
+  return req.actor ?? 'unknown';
+}

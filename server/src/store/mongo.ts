@@ -1,8 +1,9 @@
+import type { SecretPath } from '../../../shared/secrets';
 import { randomUUID } from 'node:crypto';
 import mongoose, { type ClientSession, type Connection } from 'mongoose';
 import type { Action, ActionSpec, UserDataApi } from '../../../shared/action';
 import type { CallRecord, Channel, Conversation } from '../../../shared/conversation';
-import { SETTINGS_SECRET_PATHS, type Settings } from '../../../shared/settings';
+import type { Settings } from '../../../shared/settings';
 import { ConflictError } from '../errors';
 import type { SecretBox } from './crypto';
 import { MongoInbox } from './mongo-inbox';
@@ -27,7 +28,7 @@ import type {
   Tenant,
   TokenScope,
 } from './port';
-import { ACTION_SECRET_PATHS, USER_DATA_API_SECRET_PATHS, openSecrets, sealSecrets } from './secrets';
+import { ACTION_SECRET_PATHS, SETTINGS_SECRET_PATHS, USER_DATA_API_SECRET_PATHS, openSecrets, sealSecrets } from './secrets';
 
 /**
  * The MongoDB store (mongoose models on a dedicated connection). Same semantics as the SQLite
@@ -170,11 +171,11 @@ export class MongoStore implements Store {
   }
 
   // ---- per-tenant documents
-  private async getDoc<T>(tenantId: string, kind: string, paths: readonly string[]): Promise<T | null> {
+  private async getDoc<T>(tenantId: string, kind: string, paths: readonly SecretPath[]): Promise<T | null> {
     const d = await this.m.Singleton.findOne({ _id: `${tenantId}:${kind}` }).lean();
     return d ? openSecrets(JSON.parse(d.doc) as T, paths, this.box) : null;
   }
-  private async putDoc(tenantId: string, kind: string, doc: unknown, paths: readonly string[], session: ClientSession | undefined): Promise<void> {
+  private async putDoc(tenantId: string, kind: string, doc: unknown, paths: readonly SecretPath[], session: ClientSession | undefined): Promise<void> {
     await this.m.Singleton.updateOne(
       { _id: `${tenantId}:${kind}` },
       { $set: { tenantId, kind, doc: JSON.stringify(sealSecrets(doc, paths, this.box)), updatedAt: new Date().toISOString() } },

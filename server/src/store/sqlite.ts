@@ -1,14 +1,15 @@
+import type { SecretPath } from '../../../shared/secrets';
 import Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Action, ActionSpec, UserDataApi } from '../../../shared/action';
 import type { CallRecord, Channel, Conversation } from '../../../shared/conversation';
-import { SETTINGS_SECRET_PATHS, type Settings } from '../../../shared/settings';
+import type { Settings } from '../../../shared/settings';
 import { ConflictError } from '../errors';
 import type { SecretBox } from './crypto';
 import type { ActionStat, ActionVersion, AuditEntry, AuditInput, CallFilter, InboxItem, Page, ProposalStatus, PruneCounts, ScopedToken, Store, StoredProposal, Tenant, TokenScope } from './port';
-import { ACTION_SECRET_PATHS, USER_DATA_API_SECRET_PATHS, openSecrets, sealSecrets } from './secrets';
+import { ACTION_SECRET_PATHS, SETTINGS_SECRET_PATHS, USER_DATA_API_SECRET_PATHS, openSecrets, sealSecrets } from './secrets';
 import { SqliteInbox } from './sqlite-inbox';
 import { SqliteProposals, isUniqueViolation } from './sqlite-proposals';
 import { SqliteRecords } from './sqlite-records';
@@ -147,11 +148,11 @@ export class SqliteStore implements Store {
   }
 
   // ---- documents
-  private getDoc<T>(tenantId: string, kind: string, paths: readonly string[]): T | null {
+  private getDoc<T>(tenantId: string, kind: string, paths: readonly SecretPath[]): T | null {
     const r = this.q('SELECT doc FROM docs WHERE tenant_id = ? AND kind = ?').get(tenantId, kind) as Row | undefined;
     return r ? openSecrets(JSON.parse(r.doc as string) as T, paths, this.box) : null;
   }
-  private putDoc(tenantId: string, kind: string, doc: unknown, paths: readonly string[]): void {
+  private putDoc(tenantId: string, kind: string, doc: unknown, paths: readonly SecretPath[]): void {
     this.q(
       'INSERT INTO docs (tenant_id, kind, doc, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT (tenant_id, kind) DO UPDATE SET doc = excluded.doc, updated_at = excluded.updated_at',
     ).run(tenantId, kind, JSON.stringify(sealSecrets(doc, paths, this.box)), new Date().toISOString());

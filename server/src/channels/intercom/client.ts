@@ -1,15 +1,11 @@
-import type { Settings } from '../../../../shared/settings';
+import { INTERCOM_REGION_HOSTS, intercomApiBase, type Settings } from '../../../../shared/settings';
 import { retryAfterMs, type Outbound } from '../../net';
 
 /** The REST API version this client is written against (sent as `Intercom-Version`). */
 export const INTERCOM_VERSION = '2.11';
 
 /** API hosts by data hosting region. */
-export const REGION_BASE_URLS = {
-  us: 'https://api.intercom.io',
-  eu: 'https://api.eu.intercom.io',
-  au: 'https://api.au.intercom.io',
-} as const;
+export const REGION_BASE_URLS = INTERCOM_REGION_HOSTS;
 
 /** Why an Intercom call failed. */
 export type IntercomErrorType = 'timeout' | 'network' | 'blocked' | 'rate_limited' | 'http_4xx' | 'http_5xx' | 'too_large' | 'invalid_response' | 'not_configured';
@@ -59,7 +55,7 @@ const USER_AGENT = 'helpdesk-actions/0.1 (intercom)';
 
 /** The API base URL for a tenant's settings: the override, else the region's host. */
 export function intercomBaseUrl(s: Settings['intercom']): string {
-  return (s.baseUrl ?? REGION_BASE_URLS[s.region]).replace(/\/+$/, '');
+  return intercomApiBase(s);
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { ZendeskSettings } from '../../../../shared/settings';
+import { zendeskApiBase, type ZendeskSettings } from '../../../../shared/settings';
 import { retryAfterMs as netRetryAfterMs, type Outbound } from '../../net';
 import {
   CommentsEnvelope,
@@ -53,8 +53,7 @@ const COMMENTS_PAGE = 30;
 
 /** `https://<subdomain>.zendesk.com`, or the configured override; null when neither is set. */
 export function zendeskBaseUrl(s: ZendeskSettingsValue): string | null {
-  if (s.baseUrl) return s.baseUrl.replace(/\/+$/, '');
-  return s.subdomain ? `https://${s.subdomain}.zendesk.com` : null;
+  return zendeskApiBase(s);
 }
 
 /** The Authorization header: email/token basic auth (`{email}/token:{api_token}`), else the OAuth token. */

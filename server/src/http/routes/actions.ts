@@ -2,8 +2,8 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { ActionContext, ActionInput, READ_ONLY_ACTION_FIELDS, WRITE_METHODS, type ActionSpec } from '../../../../shared/action';
 import { NotFoundError } from '../../errors';
-import type { AppContext } from '../context';
-import { auditChanges, keepEndpointSecrets, maskEndpoint } from '../redact';
+import { actorOf, tenantOf, type AppContext } from '../context';
+import { auditChanges, keepEndpointSecrets, maskAction } from '../../secrets';
 import { parseInput, withoutReadOnly } from '../validate';
 import { runEndpointTest } from './endpoint-test';
 
@@ -21,56 +21,56 @@ export function actionRoutes(ctx: AppContext): Router {
   const { store } = ctx;
 
   r.get('/', async (req, res) => {
-    const list = await store.listActions(req.tenant!.id);
-    res.json({ actions: list.map((a) => maskEndpoint(a)) });
+    const list = await store.listActions(tenantOf(req).id);
+    res.json({ actions: list.map((a) => maskAction(a)) });
   });
 
   r.post('/', async (req, res) => {
     const spec = parseInput(ActionInput, keepEndpointSecrets(withoutReadOnly(req.body, READ_ONLY_ACTION_FIELDS), null));
-    const action = await store.createAction(req.tenant!.id, spec, {
-      actor: req.actor!,
+    const action = await store.createAction(tenantOf(req).id, spec, {
+      actor: actorOf(req),
       entity: 'action',
       entityId: null,
       op: 'create',
       changes: auditChanges(null, spec),
     });
-    res.status(201).json(maskEndpoint(action));
+    res.status(201).json(maskAction(action));
   });
 
   r.post('/test', async (req, res) => {
     const body = parseInput(TestBody, req.body);
-    const stored = body.actionId ? await store.getAction(req.tenant!.id, body.actionId) : null;
+    const stored = body.actionId ? await store.getAction(tenantOf(req).id, body.actionId) : null;
     if (body.actionId && !stored) throw new NotFoundError('action');
     const spec = parseInput(ActionInput, keepEndpointSecrets(withoutReadOnly(body.action, READ_ONLY_ACTION_FIELDS), stored), 'action');
-    res.json(await runEndpointTest(ctx, req.tenant!.id, spec, body.variables, body.contact));
+    res.json(await runEndpointTest(ctx, tenantOf(req).id, spec, body.variables, body.contact));
   });
 
   r.get('/:id', async (req, res) => {
-    const a = await store.getAction(req.tenant!.id, req.params.id);
+    const a = await store.getAction(tenantOf(req).id, req.params.id);
     if (!a) throw new NotFoundError('action');
-    res.json(maskEndpoint(a));
+    res.json(maskAction(a));
   });
 
   r.put('/:id', async (req, res) => {
-    const before = await store.getAction(req.tenant!.id, req.params.id);
+    const before = await store.getAction(tenantOf(req).id, req.params.id);
     if (!before) throw new NotFoundError('action');
     const spec = parseInput(ActionInput, keepEndpointSecrets(withoutReadOnly(req.body, READ_ONLY_ACTION_FIELDS), before));
-    const after = await store.replaceAction(req.tenant!.id, before.id, spec, {
-      actor: req.actor!,
+    const after = await store.replaceAction(tenantOf(req).id, before.id, spec, {
+      actor: actorOf(req),
       entity: 'action',
       entityId: before.id,
       op: 'update',
       changes: auditChanges(specOf(before), spec),
     });
     if (!after) throw new NotFoundError('action');
-    res.json(maskEndpoint(after));
+    res.json(maskAction(after));
   });
 
   r.delete('/:id', async (req, res) => {
-    const before = await store.getAction(req.tenant!.id, req.params.id);
+    const before = await store.getAction(tenantOf(req).id, req.params.id);
     if (!before) throw new NotFoundError('action');
-    const ok = await store.deleteAction(req.tenant!.id, before.id, {
-      actor: req.actor!,
+    const ok = await store.deleteAction(tenantOf(req).id, before.id, {
+      actor: actorOf(req),
       entity: 'action',
       entityId: before.id,
       op: 'delete',
@@ -81,10 +81,10 @@ export function actionRoutes(ctx: AppContext): Router {
   });
 
   r.post('/:id/test', async (req, res) => {
-    const a = await store.getAction(req.tenant!.id, req.params.id);
+    const a = await store.getAction(tenantOf(req).id, req.params.id);
     if (!a) throw new NotFoundError('action');
     const body = parseInput(SavedTestBody, req.body ?? {});
-    res.json(await runEndpointTest(ctx, req.tenant!.id, a, body.variables, body.contact));
+    res.json(await runEndpointTest(ctx, tenantOf(req).id, a, body.variables, body.contact));
   });
 
   return r;

@@ -3,37 +3,41 @@ import { z } from 'zod';
 import { UserDataApiInput } from '../../../../shared/action';
 import { SettingsInput } from '../../../../shared/settings';
 import { ValidationError } from '../../errors';
-import type { AppContext } from '../context';
-import { auditChanges, keepEndpointSecrets, keepSettingsSecrets, maskEndpoint, maskSettings } from '../redact';
+import { actorOf, tenantOf, type AppContext } from '../context';
+import { auditChanges, keepEndpointSecrets, keepSettingsSecrets, maskSettings, maskUserDataApi } from '../../secrets';
 import { parseInput, withoutReadOnly } from '../validate';
 import { runEndpointTest } from './endpoint-test';
 
-const UserDataTest = z.strictObject({ email: z.email().describe('Email of a customer to look up') });
+const UserDataTest = z.strictObject({
+  email: z.email().describe('Email of a customer to look up'),
+  config: z.unknown().optional().describe('The User Data API as edited, tested before saving (masked secrets are taken from the stored one, for the same address only)'),
+});
 
 /** The User Data API config and its test. */
 export function userDataApiRoutes(ctx: AppContext): Router {
   const r = Router();
   r.get('/', async (req, res) => {
-    const doc = (await ctx.store.getUserDataApi(req.tenant!.id)) ?? UserDataApiInput.parse({});
-    res.json(maskEndpoint(doc));
+    const doc = (await ctx.store.getUserDataApi(tenantOf(req).id)) ?? UserDataApiInput.parse({});
+    res.json(maskUserDataApi(doc));
   });
   r.put('/', async (req, res) => {
-    const before = await ctx.store.getUserDataApi(req.tenant!.id);
-    const doc = parseInput(UserDataApiInput, keepEndpointSecrets(withoutReadOnly(req.body, ['updatedAt']), before));
-    await ctx.store.putUserDataApi(req.tenant!.id, doc, {
-      actor: req.actor!,
+    const before = await ctx.store.getUserDataApi(tenantOf(req).id);
+    const doc = parseInput(UserDataApiInput, keepEndpointSecrets(withoutReadOnly(req.body, ['updatedAt']), before, UserDataApiInput));
+    await ctx.store.putUserDataApi(tenantOf(req).id, doc, {
+      actor: actorOf(req),
       entity: 'user_data_api',
       entityId: null,
       op: before ? 'update' : 'create',
-      changes: auditChanges(before, doc),
+      changes: auditChanges(before, doc, UserDataApiInput),
     });
-    res.json(maskEndpoint(doc));
+    res.json(maskUserDataApi(doc));
   });
   r.post('/test', async (req, res) => {
-    const { email } = parseInput(UserDataTest, req.body);
-    const doc = await ctx.store.getUserDataApi(req.tenant!.id);
-    if (!doc?.url) throw new ValidationError('the User Data API has no URL yet', [{ path: 'url', message: 'save a URL first' }]);
-    res.json(await runEndpointTest(ctx, req.tenant!.id, doc, {}, { email }, 'user_data_api'));
+    const { email, config } = parseInput(UserDataTest, req.body);
+    const stored = await ctx.store.getUserDataApi(tenantOf(req).id);
+    const doc = config === undefined ? stored : parseInput(UserDataApiInput, keepEndpointSecrets(withoutReadOnly(config, ['updatedAt']), stored, UserDataApiInput), 'config');
+    if (!doc?.url) throw new ValidationError('the User Data API has no URL', [{ path: config === undefined ? 'url' : 'config.url', message: 'enter the URL to call' }]);
+    res.json(await runEndpointTest(ctx, tenantOf(req).id, doc, {}, { email }, 'user_data_api'));
   });
   return r;
 }
@@ -42,21 +46,21 @@ export function userDataApiRoutes(ctx: AppContext): Router {
 export function settingsRoutes(ctx: AppContext): Router {
   const r = Router();
   r.get('/', async (req, res) => {
-    res.json(maskSettings((await ctx.store.getSettings(req.tenant!.id)) ?? SettingsInput.parse({})));
+    res.json(maskSettings((await ctx.store.getSettings(tenantOf(req).id)) ?? SettingsInput.parse({})));
   });
   r.put('/', async (req, res) => {
-    const before = await ctx.store.getSettings(req.tenant!.id);
+    const before = await ctx.store.getSettings(tenantOf(req).id);
     if (!req.body || typeof req.body !== 'object' || Array.isArray(req.body)) {
       throw new ValidationError('invalid request body', [{ path: '', message: 'expected a JSON object' }]);
     }
     const merged = { ...(before ?? {}), ...withoutReadOnly(req.body, ['updatedAt']) as object };
     const doc = parseInput(SettingsInput, keepSettingsSecrets(merged, before));
-    await ctx.store.putSettings(req.tenant!.id, doc, {
-      actor: req.actor!,
+    await ctx.store.putSettings(tenantOf(req).id, doc, {
+      actor: actorOf(req),
       entity: 'settings',
       entityId: null,
       op: before ? 'update' : 'create',
-      changes: auditChanges(before ?? SettingsInput.parse({}), doc),
+      changes: auditChanges(before ?? SettingsInput.parse({}), doc, SettingsInput),
     });
     res.json(maskSettings(doc));
   });

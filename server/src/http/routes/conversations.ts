@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { NextMessage, StartConversation, type Conversation } from '../../../../shared/conversation';
 import { NotFoundError } from '../../errors';
 import type { TurnResult } from '../../agent';
-import type { AppContext } from '../context';
+import { actorOf, tenantOf, type AppContext } from '../context';
 import { parseInput } from '../validate';
 
 const ListQuery = z.strictObject({
@@ -40,25 +40,25 @@ export function conversationRoutes(ctx: AppContext): Router {
   const r = Router();
   r.post('/', async (req, res) => {
     const body = parseInput(StartConversation, req.body);
-    const t = await ctx.agent.start(req.tenant!.id, { channel: body.channel, customer: body.customer, message: body.message });
+    const t = await ctx.agent.start(tenantOf(req).id, { channel: body.channel, customer: body.customer, message: body.message });
     res.status(201).json({ id: t.conversation.id, ...turnBody(t) });
   });
   r.post('/:id/messages', async (req, res) => {
     const body = parseInput(NextMessage, req.body);
-    const conv = await ctx.store.getConversation(req.tenant!.id, req.params.id);
+    const conv = await ctx.store.getConversation(tenantOf(req).id, req.params.id);
     if (!conv) throw new NotFoundError('conversation');
     const t = await ctx.agent.reply(conv, body.message, conv.channel === 'zendesk' ? 'draft' : 'live');
     res.json({ id: conv.id, ...turnBody(t) });
   });
   r.get('/', async (req, res) => {
     const q = parseInput(ListQuery, req.query, 'query');
-    const list = await ctx.store.listConversations(req.tenant!.id, q);
+    const list = await ctx.store.listConversations(tenantOf(req).id, q);
     res.json({ conversations: list.map(summary) });
   });
   r.get('/:id', async (req, res) => {
-    const conv = await ctx.store.getConversation(req.tenant!.id, req.params.id);
+    const conv = await ctx.store.getConversation(tenantOf(req).id, req.params.id);
     if (!conv) throw new NotFoundError('conversation');
-    const calls = await ctx.store.listCalls(req.tenant!.id, { conversationId: conv.id, limit: 1000 });
+    const calls = await ctx.store.listCalls(tenantOf(req).id, { conversationId: conv.id, limit: 1000 });
     const { failures: _f, tenantId: _t, ...rest } = conv;
     res.json({ ...rest, calls: calls.reverse() });
   });

@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import type { AppContext } from '../context';
+import { actorOf, tenantOf, type AppContext } from '../context';
 import { parseInput } from '../validate';
 
 const CallQuery = z.strictObject({
@@ -16,11 +16,11 @@ export function logRoutes(ctx: AppContext): Router {
   const r = Router();
   r.get('/calls', async (req, res) => {
     const q = parseInput(CallQuery, req.query, 'query');
-    res.json({ calls: await ctx.store.listCalls(req.tenant!.id, q) });
+    res.json({ calls: await ctx.store.listCalls(tenantOf(req).id, q) });
   });
   r.get('/audit', async (req, res) => {
     const q = parseInput(Limit, req.query, 'query');
-    res.json({ entries: await ctx.store.listAudit(req.tenant!.id, q.limit) });
+    res.json({ entries: await ctx.store.listAudit(tenantOf(req).id, q.limit) });
   });
   return r;
 }

@@ -5,7 +5,7 @@ import { draftTurn, postDraftNote, postRunNote, readTicket, requesterMessage, te
 import { AppError, ConflictError, NotFoundError, ValidationError } from '../../errors';
 import { inboxConversationKey } from '../../inbox';
 import { tenantAuth } from '../auth';
-import type { AppContext } from '../context';
+import { actorOf, tenantOf, type AppContext } from '../context';
 
 /** A call as the sidebar gets it (the turn id is internal). */
 export type SidebarCall = Omit<CallRecord, 'turnId'>;
@@ -95,11 +95,11 @@ export function mountZendeskSidebar(app: Express, ctx: AppContext): void {
   const r = Router();
 
   r.get('/tickets/:ticketId/draft', async (req, res) => {
-    res.json(await draftBody(ctx, req.tenant!.id, ticketParam(req.params.ticketId)));
+    res.json(await draftBody(ctx, tenantOf(req).id, ticketParam(req.params.ticketId)));
   });
 
   r.post('/tickets/:ticketId/draft', async (req, res) => {
-    const tenantId = req.tenant!.id;
+    const tenantId = tenantOf(req).id;
     const ticketId = ticketParam(req.params.ticketId);
     const settings = await tenantSettings(ctx, tenantId);
     const client = zendeskClientFor(ctx, settings);
@@ -116,7 +116,7 @@ export function mountZendeskSidebar(app: Express, ctx: AppContext): void {
   });
 
   r.post('/tickets/:ticketId/proposals/:proposalId/run', async (req, res) => {
-    const tenantId = req.tenant!.id;
+    const tenantId = tenantOf(req).id;
     const ticketId = ticketParam(req.params.ticketId);
     const conv = await ctx.store.conversationByExternalId(tenantId, 'zendesk', ticketId);
     if (!conv) throw new NotFoundError('proposal');

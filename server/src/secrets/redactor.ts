@@ -1,5 +1,5 @@
-import { isCredentialHeader, maskSecret } from '../../../shared/mask';
-import { setOwn } from './safe-object';
+import { isCredentialName, maskSecret } from '../../../shared/secrets';
+import { setOwn } from '../../../shared/safe-object';
 
 /** Shorter strings are not real secrets, and masking them everywhere would garble data. */
 const MIN_SECRET_LENGTH = 4;
@@ -13,6 +13,8 @@ export class Redactor {
   private readonly forms: [string, string][] = [];
   /** Length of the shortest form: shorter text cannot contain one. */
   private readonly minLength: number;
+  /** Secrets made only of digits: a JSON answer may carry them as numbers. */
+  private readonly digits = new Map<string, string>();
 
   constructor(secrets: readonly string[]) {
     const seen = new Set<string>();
@@ -28,6 +30,8 @@ export class Redactor {
       add(JSON.stringify(s).slice(1, -1), JSON.stringify(mask).slice(1, -1));
       add(encodeURIComponent(s), mask);
       add(new URLSearchParams({ s }).toString().slice(2), mask);
+      add(Buffer.from(s, 'utf8').toString('base64'), mask);
+      if (/^\d{4,}$/.test(s)) this.digits.set(s, mask);
     }
     this.forms.sort((a, b) => b[0].length - a[0].length);
     this.minLength = this.forms.length ? this.forms[this.forms.length - 1]![0].length : Infinity;
@@ -38,12 +42,22 @@ export class Redactor {
     return this.forms.length === 0;
   }
 
+  /** Whether a number in a JSON tree is a digits-only secret. */
+  private secretNumber(value: number): string | undefined {
+    return this.digits.size && Number.isSafeInteger(value) ? this.digits.get(String(value)) : undefined;
+  }
+
   /** The text with every secret form replaced by its mask. */
   text(value: string): string {
     if (value.length < this.minLength) return value;
     let out = value;
     for (const [form, mask] of this.forms) if (out.includes(form)) out = out.split(form).join(mask);
     return out;
+  }
+
+  /** Whether a parsed tree may hold a secret that a text search of its source would miss (a number). */
+  get hasDigitSecrets(): boolean {
+    return this.digits.size > 0;
   }
 
   /** Whether the text contains a secret in any form. */
@@ -56,6 +70,7 @@ export class Redactor {
   /** A copy of a JSON tree with secrets masked in every string and key. */
   tree(value: unknown): unknown {
     if (typeof value === 'string') return this.text(value);
+    if (typeof value === 'number') return this.secretNumber(value) ?? value;
     if (Array.isArray(value)) return value.map((v) => this.tree(v));
     if (typeof value === 'object' && value !== null) {
       const out: Record<string, unknown> = {};
@@ -68,7 +83,7 @@ export class Redactor {
   /** Headers for an echo: credential headers masked whole, others with secrets masked. */
   headers(entries: Iterable<[string, string]>): Record<string, string> {
     const out: Record<string, string> = {};
-    for (const [name, value] of entries) setOwn(out, name, isCredentialHeader(name) ? maskSecret(value) : this.text(value));
+    for (const [name, value] of entries) setOwn(out, name, isCredentialName(name) ? maskSecret(value) : this.text(value));
     return out;
   }
 }
