@@ -154,8 +154,8 @@ export function convertOperation(raw: RawOperation, tools: ToolNamer, authParam:
   let bodyTemplate: string | null = null;
   for (const c of kept) {
     const name = namer.name(c.bodyPath && c.bodyPath.length > 0 ? c.bodyPath.join('_') : c.original);
-    const where = c.in === 'body' ? 'body field' : `${c.in} parameter`;
-    variables.push(toVariableFrom(c, name, `The ${c.original} ${where}`));
+    const fallback = c.bodyPath?.length === 0 ? 'The request body' : `The ${c.original} ${c.in === 'body' ? 'body field' : `${c.in} parameter`}`;
+    variables.push(toVariableFrom(c, name, fallback));
     sources.push({ variable: name, in: c.in, name: c.original });
     const ph = `{{${name}}}`;
     if (c.in === 'path') url = url.split(`{${c.original}}`).join(ph);
