@@ -3,7 +3,13 @@ import { OpenApiPreview } from '../../shared/openapi-import';
 import { previewOpenApi, toActionInput } from '../../server/src/imports/openapi';
 import { FIXTURES, fixture, op, variable } from './openapi-fixtures';
 
-const preview = (name: string, existing: string[] = []) => previewOpenApi({ document: fixture(name) }, { existingNames: new Set(existing) });
+const cache = new Map<string, Promise<OpenApiPreview>>();
+/** Previews a fixture once per set of existing names: the large spec is parsed once per file. */
+const preview = (name: string, existing: string[] = []) => {
+  const key = `${name}|${existing.join(',')}`;
+  if (!cache.has(key)) cache.set(key, previewOpenApi({ document: fixture(name) }, { existingNames: new Set(existing) }));
+  return cache.get(key)!;
+};
 
 describe('OpenAPI preview of real specs', () => {
   it.each(Object.values(FIXTURES))('%s previews, matches the preview schema, and every operation is a valid action', async (name) => {

@@ -77,7 +77,8 @@ export function flattenBody(schema: unknown, required: boolean): BodyShape {
       fields.push({ path, schema: s, scalar, required: isRequired });
     }
   };
-  visit(root, [], required, 0);
+  // The action always sends its body template, so the body's own required fields are required.
+  visit(root, [], true, 0);
 
   if (flattened.length > 0) warnings.push(`nested body objects flattened into top-level variables: ${list(flattened)}`);
   if (dropped.length > 0) warnings.push(`body fields left out: ${list(dropped)}`);

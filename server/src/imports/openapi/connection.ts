@@ -39,7 +39,9 @@ function baseUrlOf(loaded: LoadedDocument, warnings: string[]): string {
     const servers: Schema[] = Array.isArray(d.servers) ? d.servers.filter((s: unknown) => typeof s === 'object' && s !== null) : [];
     const first = servers[0];
     if (!first || typeof first.url !== 'string') {
-      warnings.push('the document lists no servers: set the base URL of the connection');
+      // OpenAPI's default server is "/": the origin the document was fetched from.
+      if (loaded.sourceUrl) url = '/';
+      else warnings.push('the document lists no servers: set the base URL of the connection');
     } else {
       url = first.url.replace(/\{([^}]+)\}/g, (whole: string, name: string) => {
         const def = first.variables?.[name]?.default;
