@@ -124,6 +124,20 @@ describe('OpenAPI import refuses bad documents with a typed error', () => {
     expect(err.details?.[0]?.message).toMatch(/too many YAML aliases/);
   });
 
+  it('a few ordinary YAML anchors and aliases are fine', async () => {
+    const doc = [
+      'openapi: 3.0.3',
+      'info: {title: Aliases, version: "1"}',
+      'x-id: &id {name: id, in: path, required: true, schema: {type: integer}}',
+      'paths:',
+      '  /a/{id}: {get: {summary: Get an a by id, parameters: [*id], responses: {}}}',
+      '  /b/{id}: {get: {summary: Get a b by id, parameters: [*id], responses: {}}}',
+    ].join('\n');
+    const p = await previewOpenApi({ document: doc }, opts);
+    expect(p.operations.map((o) => o.url)).toEqual(['/a/{{id}}', '/b/{{id}}']);
+    expect(p.operations[0]!.variables[0]).toMatchObject({ name: 'id', type: 'integer', required: true });
+  });
+
   it('a url without a fetcher, and a fetch that fails, are 400s', async () => {
     const noFetch = await failure({ url: 'https://api.example.com/openapi.json' });
     expect(noFetch.details?.[0]?.path).toBe('url');
