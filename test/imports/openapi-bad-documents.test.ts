@@ -101,6 +101,18 @@ describe('OpenAPI import refuses bad documents with a typed error', () => {
     expect(tree.warnings.join('\n')).toMatch(/nested too deep/);
   });
 
+  it('an allOf fan-out on a cycle is bounded, not exponential', async () => {
+    const self = { $ref: '#/components/schemas/Fan' };
+    const doc = minimal({
+      paths: { '/fan': { put: { requestBody: { content: { 'application/json': { schema: self } } }, responses: {} } } },
+      components: { schemas: { Fan: { type: 'object', properties: { x: { type: 'string' }, next: self }, allOf: Array(50).fill(self) } } },
+    });
+    const p = await previewOpenApi({ document: doc }, opts);
+    const fan = p.operations[0]!;
+    expect(fan.variables.map((v) => v.name)).toContain('x');
+    expect(fan.warnings).toContain('the body schema is too complex to read whole: parts of it are left out');
+  });
+
   it('over 5 MB of text is a 413 too_large, before parsing', async () => {
     const big = `openapi: 3.0.0\ninfo: {title: t, version: '1'}\npaths: {}\nx-padding: "${'x'.repeat(5 * 1024 * 1024)}"\n`;
     const err = await failure({ document: big });

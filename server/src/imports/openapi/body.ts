@@ -1,4 +1,4 @@
-import { merged, scalarOf, typeOf, type Scalar, type Schema } from './schema';
+import { merged, scalarOf, SchemaNotes, typeOf, type Scalar, type Schema } from './schema';
 
 /** Object levels of a JSON body mapped below the top level; deeper ones are dropped. */
 const MAX_BODY_DEPTH = 3;
@@ -28,7 +28,7 @@ export interface BodyShape {
  * template keeps the nesting. What cannot be a typed value is dropped with a warning.
  */
 export function flattenBody(schema: unknown, required: boolean): BodyShape {
-  const notes = new Set<string>();
+  const notes = new SchemaNotes();
   const root = merged(schema, notes);
   const warnings: string[] = [];
   const rootType = typeOf(root);
@@ -83,6 +83,7 @@ export function flattenBody(schema: unknown, required: boolean): BodyShape {
   if (flattened.length > 0) warnings.push(`nested body objects flattened into top-level variables: ${list(flattened)}`);
   if (dropped.length > 0) warnings.push(`body fields left out: ${list(dropped)}`);
   if (notes.has('oneOf/anyOf')) warnings.push('the body schema offers alternatives (oneOf/anyOf): the first one is used');
+  if (notes.has('too complex')) warnings.push('the body schema is too complex to read whole: parts of it are left out');
   if (fields.length === 0 && typeof root.properties !== 'object') warnings.push('the JSON body has no declared properties: an empty object is sent');
   return { fields, kind: 'object', warnings };
 }

@@ -3,7 +3,7 @@ import type { ImportedOperation, VariableSource } from '../../../../shared/opena
 import { flattenBody, list, place } from './body';
 import type { AuthParam } from './connection';
 import { operationDescription, VariableNamer, type ToolNamer } from './names';
-import { merged, scalarOf, toVariable, type Scalar, type Schema } from './schema';
+import { merged, scalarOf, SchemaNotes, toVariable, type Scalar, type Schema } from './schema';
 
 /** The action schema's cap on variables. */
 const MAX_VARIABLES = 30;
@@ -86,7 +86,7 @@ function bodySchema(raw: RawOperation, params: Schema[], warnings: string[]): { 
 /** Turns one operation into the action it would become; throws only on a programming error. */
 export function convertOperation(raw: RawOperation, tools: ToolNamer, authParam: AuthParam | undefined): ImportedOperation {
   const warnings: string[] = [];
-  const notes = new Set<string>();
+  const notes = new SchemaNotes();
   const params = parametersOf(raw);
   const candidates: Candidate[] = [];
 
@@ -131,6 +131,7 @@ export function convertOperation(raw: RawOperation, tools: ToolNamer, authParam:
     }
   }
   if (notes.has('oneOf/anyOf') && !warnings.some((w) => w.includes('oneOf'))) warnings.push('a parameter offers alternatives (oneOf/anyOf): the first one is used');
+  if (notes.has('too complex')) warnings.push('a parameter schema is too complex to read whole: parts of it are left out');
 
   // The action schema takes 30 variables: required ones first, in document order.
   let kept = candidates;

@@ -8,6 +8,13 @@ export type Schema = Record<string, any>;
 const MAX_MERGE_DEPTH = 8;
 /** Most allOf members merged per level. */
 const MAX_MEMBERS = 50;
+/** Schema nodes merged per operation: allOf fan-out on a cycle would otherwise be exponential. */
+const MAX_MERGES = 5_000;
+
+/** What merging noticed (e.g. `oneOf/anyOf`), and the merge work left for this operation. */
+export class SchemaNotes extends Set<string> {
+  budget = MAX_MERGES;
+}
 
 const isObj = (v: unknown): v is Schema => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -25,9 +32,13 @@ export function typeOf(schema: Schema): string | undefined {
  * Folds `allOf` members into one schema (properties and required lists joined) and takes
  * the first alternative of `oneOf`/`anyOf`, saying so in `notes`. Depth-bounded.
  */
-export function merged(schema: unknown, notes: Set<string>, depth = 0): Schema {
+export function merged(schema: unknown, notes: SchemaNotes, depth = 0): Schema {
   if (!isObj(schema)) return {};
   if (depth > MAX_MERGE_DEPTH) return {};
+  if (--notes.budget < 0) {
+    notes.add('too complex');
+    return {};
+  }
   const alternatives = schema.oneOf ?? schema.anyOf;
   let out: Schema = { ...schema };
   if (Array.isArray(alternatives) && alternatives.length > 0) {
@@ -64,7 +75,7 @@ export type Scalar =
   | { ok: false; reason: 'object' | 'array_of_objects' | 'file' | 'nested_array' };
 
 /** Maps a (merged) schema to a variable type: string, integer, float, boolean, date or email. */
-export function scalarOf(schema: Schema, notes: Set<string>): Scalar {
+export function scalarOf(schema: Schema, notes: SchemaNotes): Scalar {
   const type = typeOf(schema);
   if (type === 'object') return { ok: false, reason: 'object' };
   if (type === 'file' || schema.format === 'binary') return { ok: false, reason: 'file' };
