@@ -110,6 +110,16 @@ export const ResponseShape = z
   .describe('Which parts of the response the AI sees');
 export type ResponseShape = z.infer<typeof ResponseShape>;
 
+/** A canned answer of an action, used instead of the API in sandbox conversations and scenario runs. */
+export const MockResponse = z
+  .strictObject({
+    status: z.number().int().min(100).max(599).default(200).describe('HTTP status of the mock answer'),
+    headers: z.record(z.string().max(256), z.string().max(4096)).optional().describe('Response headers of the mock answer'),
+    body: z.unknown().describe('The mock answer body: JSON (an object, array or value) or text'),
+  })
+  .describe('A mock answer used in sandbox conversations instead of calling the API');
+export type MockResponse = z.infer<typeof MockResponse>;
+
 const DEFAULT_TIMEOUT_MS = 10_000;
 const MAX_TIMEOUT_MS = 120_000;
 
@@ -227,6 +237,7 @@ export const ActionInput = z
       .default([])
       .describe('Actions that must have succeeded earlier in the same conversation (e.g. verify_customer)'),
     confirm: z.boolean().optional().describe('Ask the customer (or agent) to confirm before calling; default true for POST, PUT, PATCH, DELETE'),
+    mock: MockResponse.nullable().default(null).describe('The answer used instead of the API in sandbox conversations (the playground); null: reads call the API, writes are dry runs'),
   })
   .superRefine((a, ctx) => {
     const declared = new Set<string>();

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MockResponse } from './action';
 
 /** The customer of a conversation, as the channel reports them. */
 export const Customer = z
@@ -17,6 +18,14 @@ export const StartConversation = z.strictObject({
   customer: Customer,
   message: z.string().min(1, 'message must not be empty').max(8000).describe('The customer message'),
   channel: z.enum(['api', 'playground']).default('api').describe('Where the conversation happens'),
+  sandbox: z
+    .boolean()
+    .optional()
+    .describe('Sandbox: actions answer with their mock instead of calling the API, and a write without a mock is a dry run (nothing is sent). Default false; the admin playground turns it on by default'),
+  mocks: z
+    .record(z.string().max(64), MockResponse)
+    .optional()
+    .describe('Mock answers by action name for this conversation (sandbox only), overriding the actions\' own mocks'),
 });
 
 /** `POST /v1/conversations/:id/messages` */
@@ -52,20 +61,39 @@ export interface CallRecord {
   test?: boolean;
   /** The proposal this call ran (a confirmed write action). */
   proposalId?: string;
+  /** The arguments the model gave (validated; secrets masked). */
+  arguments?: Record<string, unknown>;
 }
 
-/** A write action the model asked for that waits for confirmation. */
-export interface Proposal {
-  id: string;
-  action: string;
-  actionId: string;
+/** Where a proposal is: pending -> confirmed -> running -> done | failed; or declined / expired. */
+export type ProposalStatus = 'pending' | 'confirmed' | 'running' | 'done' | 'failed' | 'declined' | 'expired';
+
+/** The request a proposal will send, values filled in and secrets masked. */
+export interface RenderedRequest {
   method: string;
   url: string;
+  headers: Record<string, string>;
+  body: string | null;
+}
+
+/** A write action the model asked for that waits for (or went past) an explicit confirmation. */
+export interface Proposal {
+  id: string;
+  conversationId: string;
+  action: string;
+  actionId: string;
+  actionVersion: number;
   arguments: Record<string, unknown>;
-  /** The turn that proposed it: a confirmation must come in a later turn. */
+  /** Exactly what will be sent, shown to whoever confirms. */
+  request: RenderedRequest;
+  /** Shorthands of request.method and request.url for lists. */
+  method: string;
+  url: string;
+  /** The turn that proposed it. */
   turnId: string;
-  status: 'pending' | 'done' | 'failed' | 'expired';
+  status: ProposalStatus;
   createdAt: string;
+  updatedAt: string;
   expiresAt: string;
   result?: { ok: boolean; status: number | null; errorType?: string; excerpt: string };
 }
@@ -108,12 +136,15 @@ export interface Conversation {
   messages: Message[];
   /** Names of actions that succeeded in this conversation (for `requires`). */
   succeeded: string[];
-  pending: Proposal[];
   /** The User Data API's answer, fetched once per conversation for a verified customer. */
   userData: { ok: boolean; text: string; at: string } | null;
   needsHuman: boolean;
   /** Failure counts per call (action + arguments), so a failing call is not retried forever. */
   failures: Record<string, number>;
+  /** Sandbox: mocks answer instead of the APIs, writes without a mock are dry runs. */
+  sandbox?: boolean;
+  /** Per-conversation mock answers by action name (sandbox only). */
+  mocks?: Record<string, MockResponse>;
   /** Channel bookkeeping of the helpdesk messages answered (Intercom); absent for other channels. */
   deliveries?: Delivery[];
   version: number;

@@ -67,6 +67,17 @@ export const IntercomSettings = z
   })
   .describe('Intercom connection');
 
+/** How a customer's explicit confirmation of a write action is taken. */
+export const ConfirmationSettings = z
+  .strictObject({
+    byText: z
+      .boolean()
+      .default(true)
+      .describe('Typed confirmation: a short "yes" (or "no") as the very next message confirms (or declines) the one pending action; for channels without buttons'),
+    ttlMinutes: z.number().int().min(1).max(1440).default(15).describe('Minutes a proposed write action waits for its confirmation before it expires'),
+  })
+  .describe('Confirmation of write actions');
+
 /** A tenant's agent settings and helpdesk credentials. */
 export const SettingsInput = z
   .strictObject({
@@ -79,6 +90,7 @@ export const SettingsInput = z
       .describe('Reply used when the AI is unavailable'),
     model: z.string().max(200).nullable().default(null).describe('Model name; null uses the server default (OPENAI_MODEL)'),
     agentName: z.string().max(100).default('Support assistant').describe('Name the AI signs with; the {{agent_name}} context variable'),
+    confirmation: ConfirmationSettings.default(ConfirmationSettings.parse({})),
     zendesk: ZendeskSettings.default(ZendeskSettings.parse({})),
     intercom: IntercomSettings.default(IntercomSettings.parse({})),
   })

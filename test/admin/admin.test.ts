@@ -300,7 +300,8 @@ describe('admin page (real Chromium, real server, local customer API, scripted L
       const waiting = page.getByRole('article', { name: 'Proposed call to cancel_order' });
       await waiting.waitFor();
       expect(await waiting.innerText()).toContain('waiting for confirmation');
-      expect(await waiting.innerText()).toContain(`${customer.url}/orders/{{order_number}}/cancel`);
+      // The rendered request: the URL with the value filled in.
+      expect(await waiting.innerText()).toContain(`${customer.url}/orders/ORD-12345/cancel`);
       expect(await page.locator('.message-assistant').last().innerText()).toContain(ASK);
       expect(cancels()).toBe(0);
 

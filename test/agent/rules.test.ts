@@ -224,26 +224,31 @@ describe('confirm: write actions wait for the customer', () => {
     expect(t2.body.pending).toBeUndefined();
     expect(rig.customer.count('POST /orders/A-1/cancel')).toBe(1);
     expect(JSON.parse(rig.customer.seen.find((s) => s.method === 'POST')!.body)).toEqual({ reason: 'changed my mind' });
-    // The system prompt of turn 2 told the model what was waiting.
+    // The server ran it on the typed "yes" before the model spoke; the model was told so.
     const turn2First = rig.llm.requests[2]!;
-    expect(systemOf(turn2First)).toContain('Actions waiting for confirmation');
+    expect(apiData(toolResults(turn2First)[0])).toContain('The customer confirmed and it ran');
+    // The Idempotency-Key of the write is the proposal id.
+    expect(rig.customer.seen.find((s) => s.method === 'POST')!.headers['idempotency-key']).toBe(t1.body.pending[0].id);
 
     // Calling it again later is a new proposal, not a second run.
     const t3 = await next(rig, t1.body.id, 'do it again');
     expect(t3.body.reply).toMatch(/^needs_confirmation/);
     expect(rig.customer.count('POST /orders/A-1/cancel')).toBe(1);
     const conv = await api(rig.url, rig.token, 'GET', `/v1/conversations/${t1.body.id}`);
-    expect(conv.body.pending.map((p: { status: string }) => p.status)).toEqual(['done', 'pending']);
+    expect(conv.body.proposals.map((p: { status: string }) => p.status)).toEqual(['done', 'pending']);
   });
 
-  test('a confirmation followed by a call with different arguments does not run it', async () => {
+  test('a "yes" runs exactly what was proposed: the model cannot swap the arguments at confirmation', async () => {
+    rig.customer.reset();
+    // The model would ask for A-2 at the "yes"; the server runs the proposed A-1 before it speaks.
     rig.llm.setScript((req) => (toolResults(req).length === 0 ? cancel(lastUser(req) === 'yes' ? 'A-2' : 'A-1') : answer(req)));
     const t1 = await start(rig, 'Cancel order A-1 please');
     expect(t1.body.pending).toHaveLength(1);
     const t2 = await next(rig, t1.body.id, 'yes');
-    expect(t2.body.reply).toMatch(/^needs_confirmation/);
-    expect(rig.customer.countPrefix('POST /orders/')).toBe(0);
-    expect(t2.body.pending.map((p: { arguments: { order_number: string } }) => p.arguments.order_number).sort()).toEqual(['A-1', 'A-2']);
+    expect(t2.status).toBe(200);
+    expect(rig.customer.count('POST /orders/A-1/cancel')).toBe(1);
+    expect(rig.customer.count('POST /orders/A-2/cancel')).toBe(0);
+    expect(t2.body.pending).toBeUndefined();
   });
 
   test('the model calling it twice in the proposing turn does not run it', async () => {

@@ -45,7 +45,6 @@ export function conversation(tenantId: string, over: Partial<Conversation> = {})
     customer: { email: 'jane@example.com', verified: true },
     messages: [{ role: 'user', content: 'Where is my order?', at, turnId: 't1' }],
     succeeded: [],
-    pending: [],
     userData: null,
     needsHuman: false,
     failures: {},

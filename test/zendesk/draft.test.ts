@@ -138,7 +138,10 @@ describe('Zendesk drafts: note, secrets, proposals, sidebar', () => {
     expect(runNotes[0]!.html).toContain('[ai_draft_note]');
     expectNoSecret(runNotes[0]!.raw);
 
-    expect((await api(w.url, w.token, 'POST', runPath)).status).toBe(409);
+    // Run again: the same outcome, nothing sent twice (a run is claimed in the store once).
+    const again = await api(w.url, w.token, 'POST', runPath);
+    expect(again.status).toBe(200);
+    expect(again.body).toMatchObject({ proposal: { status: 'done' }, call: null });
     expect((await api(w.url, w.token, 'POST', '/zendesk/tickets/301/proposals/no-such-proposal/run')).status).toBe(404);
     expect(w.customer.count('POST', /\/cancel$/)).toBe(1);
     const after = await api(w.url, w.token, 'GET', draftPath(301));
@@ -160,7 +163,9 @@ describe('Zendesk drafts: note, secrets, proposals, sidebar', () => {
 
     const runPath = `/zendesk/tickets/301/proposals/${fresh.id}/run`;
     const results = await Promise.all([api(w.url, w.token, 'POST', runPath), api(w.url, w.token, 'POST', runPath)]);
-    expect(results.map((x) => x.status).sort()).toEqual([200, 409]);
+    expect(results.map((x) => x.status)).toEqual([200, 200]);
+    expect(results.map((x) => x.body.proposal.status)).toEqual(['done', 'done']);
+    expect(results.filter((x) => x.body.call).length).toBe(1);
     expect(w.customer.count('POST', /\/cancel$/)).toBe(2);
   });
 

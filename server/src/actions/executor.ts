@@ -1,4 +1,4 @@
-import type { ActionContext } from '../../../shared/action';
+import type { ActionContext, MockResponse } from '../../../shared/action';
 import { DEFAULT_MAX_RESPONSE_BYTES, jsonProblem, Outbound, type NetworkGuard, type Resolver } from '../net';
 import { endpointSecrets } from './auth';
 import { echoResponseHeaders, interpret, type Outcome } from './interpret';
@@ -7,6 +7,16 @@ import { Redactor, redactorFor } from '../secrets';
 import { compileEndpoint, renderRequest } from './template';
 import type { CallErrorType, Endpoint, ExecResult, RequestEcho } from './types';
 import { resolveVariables } from './variables';
+
+/** Per call options of {@link ActionExecutor.execute}. */
+export interface ExecuteOptions {
+  /** The caller's cancellation (the turn's deadline). */
+  signal?: AbortSignal;
+  /** Headers the server adds (e.g. `Idempotency-Key`), after the action's own. */
+  headers?: Record<string, string>;
+  /** Sandbox: answer with this instead of calling the API. */
+  mock?: MockResponse;
+}
 
 export interface ActionExecutorOptions {
   /** The outbound stack owned by the composition root; when absent the executor makes (and closes) its own. */
@@ -57,21 +67,42 @@ export class ActionExecutor {
    * Makes one call of `endpoint` with the model's `values` and the conversation `context`.
    * Rejects only for an endpoint the schema would have refused (a body template that is not JSON).
    */
-  execute(endpoint: Endpoint, values: Record<string, unknown>, context: ActionContext, opts: { signal?: AbortSignal } = {}): Promise<ExecResult> {
+  execute(endpoint: Endpoint, values: Record<string, unknown>, context: ActionContext, opts: ExecuteOptions = {}): Promise<ExecResult> {
     // Not an async function: the synchronous part runs without an extra promise hop.
     const started = performance.now();
     let ready: Ready;
     try {
-      ready = this.prepareCall(endpoint, values, context, started);
+      ready = this.prepareCall(endpoint, values, context, started, opts.headers);
     } catch (err) {
       return Promise.reject(err);
     }
     if ('result' in ready) return Promise.resolve(ready.result);
+    if (opts.mock) {
+      // Sandbox: the request is rendered and checked as for real, the mock answers it.
+      const m = opts.mock;
+      const bytes = Buffer.from(typeof m.body === 'string' ? m.body : JSON.stringify(m.body ?? null), 'utf8');
+      const headers: Record<string, string> = { 'content-type': typeof m.body === 'string' ? 'text/plain' : 'application/json', ...(m.headers ?? {}) };
+      const r = interpret(endpoint, m.status, lowerKeys(headers), bytes, ready.redactor) as ExecResult;
+      r.durationMs = elapsed(started);
+      r.attempts = 0;
+      r.request = ready.prepared.echo;
+      return Promise.resolve(r);
+    }
     return this.send(endpoint, ready.prepared, ready.redactor, started, opts.signal);
   }
 
+  /**
+   * The request a call would send (values filled, auth applied, secrets masked), without
+   * sending it: what a proposal shows before it is confirmed, and a dry run's record.
+   */
+  render(endpoint: Endpoint, values: Record<string, unknown>, context: ActionContext, headers?: Record<string, string>): { ok: true; request: RequestEcho } | { ok: false; request: RequestEcho; error: { type: CallErrorType; message: string } } {
+    const ready = this.prepareCall(endpoint, values, context, performance.now(), headers);
+    if ('result' in ready) return { ok: false, request: ready.result.request, error: ready.result.error! };
+    return { ok: true, request: ready.prepared.echo };
+  }
+
   /** Everything before the network: variables, templates, auth, the URL check. */
-  private prepareCall(endpoint: Endpoint, values: Record<string, unknown>, context: ActionContext, started: number): Ready {
+  private prepareCall(endpoint: Endpoint, values: Record<string, unknown>, context: ActionContext, started: number, extraHeaders?: Record<string, string>): Ready {
     const redactor = this.redactorFor(endpoint);
     const compiled = compileEndpoint(endpoint);
     // Values come from the model: a lone surrogate is valid JSON but no encoder accepts it.
@@ -92,6 +123,14 @@ export class ActionExecutor {
       // The filled URL did not parse (e.g. a variable in the host): refuse rather than guess.
       const message = /body|URL variable/.test(err.message) ? err.message : 'the URL is not valid once its variables are filled';
       return refused('blocked', message, templateEcho(endpoint, redactor));
+    }
+    if (extraHeaders) {
+      // Server-set headers (the Idempotency-Key of a confirmed write): never from the model.
+      prepared = { ...prepared, headers: [...prepared.headers], echo: { ...prepared.echo, headers: { ...prepared.echo.headers } } };
+      for (const [k, v] of Object.entries(extraHeaders)) {
+        prepared.headers.push(k, v);
+        prepared.echo.headers[k] = v;
+      }
     }
     const refusal = this.guard.checkUrl(prepared.guardUrl);
     if (refusal) return refused('blocked', refusal, prepared.echo);
@@ -147,6 +186,12 @@ export class ActionExecutor {
     r.request = prepared.echo;
     return r;
   }
+}
+
+function lowerKeys(h: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(h)) out[k.toLowerCase()] = v;
+  return out;
 }
 
 function elapsed(started: number): number {

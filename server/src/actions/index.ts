@@ -1,7 +1,7 @@
 /** The action engine: variables, templates, auth, the executor and response shaping. */
-export { ActionExecutor, type ActionExecutorOptions } from './executor';
+export { ActionExecutor, type ActionExecutorOptions, type ExecuteOptions } from './executor';
 export { shapeResponse, capText } from './shape';
-export { applyAuth, authSecrets, basicCredentials } from './auth';
+export { applyAuth, authSecrets, basicCredentials, endpointSecrets } from './auth';
 export { compileEndpoint, renderRequest, encodeUrlValue, type CompiledEndpoint, type RenderedRequest } from './template';
 export { resolveVariables, type Resolution, type VarValue } from './variables';
 export { Redactor, redactorFor } from '../secrets';

@@ -60,7 +60,6 @@ export function newConversation(tenantId: string, channel: Channel, externalId: 
     customer,
     messages: [],
     succeeded: [],
-    pending: [],
     userData: null,
     needsHuman: false,
     failures: {},

@@ -4,9 +4,20 @@ import type { CallErrorType, ExecResult } from '../actions';
 
 const EXCERPT = 500;
 
+/** What a record says about where a call came from. */
+export interface CallMeta {
+  channel?: string;
+  actionVersion?: number;
+  mode?: CallRecord['mode'];
+  proposalId?: string;
+  arguments?: Record<string, unknown>;
+  test?: boolean;
+}
+
 /** A call record from an executed call; the engine's echo is already masked. */
-export function callFromResult(name: string, r: ExecResult, conversationId: string | null, turnId: string | null): CallRecord {
+export function callFromResult(name: string, r: ExecResult, conversationId: string | null, turnId: string | null, meta: CallMeta = {}): CallRecord {
   return {
+    ...meta,
     id: randomUUID(),
     conversationId,
     turnId,
@@ -32,8 +43,10 @@ export function refusedCall(
   message: string,
   conversationId: string | null,
   turnId: string | null,
+  meta: CallMeta = {},
 ): CallRecord {
   return {
+    ...meta,
     id: randomUUID(),
     conversationId,
     turnId,

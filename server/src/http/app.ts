@@ -11,6 +11,7 @@ import { settingsRoutes, userDataApiRoutes } from './routes/config-docs';
 import { conversationRoutes } from './routes/conversations';
 import { logRoutes } from './routes/logs';
 import { tenantRoutes } from './routes/tenants';
+import { tokenRoutes } from './routes/tokens';
 import { mountZendeskSidebar } from './routes/zendesk-sidebar';
 import { intercomMount } from './webhooks/intercom';
 import { mountZendeskWebhook } from './webhooks/zendesk';
@@ -38,6 +39,15 @@ export function createApp(ctx: AppContext): Express {
   app.get('/healthz', (_req, res) => {
     res.json({ ok: true, store: ctx.store.kind });
   });
+  // Ready when the store answers: a load balancer sends no traffic to an instance that cannot serve it.
+  app.get('/readyz', async (_req, res) => {
+    try {
+      await ctx.store.countTenants();
+      res.json({ ok: true, store: ctx.store.kind });
+    } catch {
+      res.status(503).json({ ok: false, store: ctx.store.kind });
+    }
+  });
   app.get('/metrics', async (_req, res) => {
     res.type(ctx.metrics.registry.contentType).send(await ctx.metrics.registry.metrics());
   });
@@ -53,6 +63,7 @@ export function createApp(ctx: AppContext): Express {
   app.use('/v1/user-data-api', userDataApiRoutes(ctx));
   app.use('/v1/settings', settingsRoutes(ctx));
   app.use('/v1/conversations', conversationRoutes(ctx));
+  app.use('/v1/tokens', tokenRoutes(ctx));
   app.use('/v1', logRoutes(ctx));
 
   mountAdmin(app);

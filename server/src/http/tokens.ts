@@ -5,6 +5,11 @@ export function newAdminToken(): string {
   return 'hat_' + randomBytes(32).toString('base64url');
 }
 
+/** A new scoped token (`hst_` sidebar, `hmt_` MCP); shown once, only its hash is stored. */
+export function newScopedToken(scope: 'sidebar' | 'mcp'): string {
+  return (scope === 'sidebar' ? 'hst_' : 'hmt_') + randomBytes(32).toString('base64url');
+}
+
 export function hashToken(token: string): string {
   return createHash('sha256').update(token, 'utf8').digest('hex');
 }

@@ -3,7 +3,8 @@ import { SecretBox, loadOrCreateKey } from './crypto';
 import type { Store } from './port';
 import { SqliteStore } from './sqlite';
 
-export type { Store, Tenant, AuditEntry, AuditInput, InboxItem, CallFilter } from './port';
+export type { Store, Tenant, AuditEntry, AuditInput, InboxItem, CallFilter, StoredProposal, ProposalStatus, ScopedToken, TokenScope, ActionVersion } from './port';
+export { FINISHED_PROPOSAL_STATUSES } from './port';
 export { SecretBox } from './crypto';
 
 /** Opens the store the configuration names: MongoDB when MONGODB_URI is set, else the embedded file. */

@@ -86,7 +86,7 @@ class Turn {
     await this.deliver(delivery.key, 'reply', () => textToHtml(answer.content), adminId);
 
     calls ??= (await store.listCalls(this.tenantId, { conversationId: this.conv.id, limit: 1000 })).filter((c) => c.turnId === user.turnId).reverse();
-    const pending = this.conv.pending.filter((p) => p.turnId === user.turnId && p.status === 'pending');
+    const pending = (await this.deps.agent.proposals(this.tenantId, this.conv.id)).filter((p) => p.turnId === user.turnId && p.status === 'pending');
     const report = { conversationId: this.conv.id, customer: this.conv.customer, calls, pending, fallback: Boolean(answer.fallback), adminUrl: `${this.deps.config.publicUrl}/admin` };
     if (worthANote(report)) await this.deliver(delivery.key, 'note', () => noteHtml(report), adminId);
     else await this.mark(delivery.key, 'note', 'skipped');

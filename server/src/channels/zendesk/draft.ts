@@ -40,7 +40,7 @@ async function answeredTurn(ctx: ChannelDeps, conv: Conversation, message: strin
   if (user.content !== message) return null;
   if (latestAt && !(Date.parse(user.at) >= Date.parse(latestAt))) return null;
   const calls = (await ctx.store.listCalls(conv.tenantId, { conversationId: conv.id, limit: 200 })).filter((c) => c.turnId === reply.turnId).reverse();
-  const pending = conv.pending.filter((p) => p.status === 'pending' && new Date(p.expiresAt) > new Date());
+  const pending = (await ctx.agent.proposals(conv.tenantId, conv.id)).filter((p) => p.status === 'pending');
   return { conversation: conv, turnId: reply.turnId, reply: reply.content, fallback: reply.fallback === true, calls, pending, reused: true };
 }
 

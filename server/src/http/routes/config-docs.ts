@@ -55,6 +55,14 @@ export function settingsRoutes(ctx: AppContext): Router {
     }
     const merged = { ...(before ?? {}), ...withoutReadOnly(req.body, ['updatedAt']) as object };
     const doc = parseInput(SettingsInput, keepSettingsSecrets(merged, before));
+    // A helpdesk address passes the network guard now, not at the first webhook: plain http
+    // only to ALLOWED_PRIVATE_HOSTS, never a private or metadata address.
+    const problems = (['zendesk', 'intercom'] as const).flatMap((g) => {
+      const url = doc[g].baseUrl;
+      const refusal = url && url !== before?.[g].baseUrl ? ctx.outbound.guard.checkUrl(url) : null;
+      return refusal ? [{ path: `${g}.baseUrl`, message: refusal }] : [];
+    });
+    if (problems.length) throw new ValidationError('invalid request body', problems);
     await ctx.store.putSettings(tenantOf(req).id, doc, {
       actor: actorOf(req),
       entity: 'settings',

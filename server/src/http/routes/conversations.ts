@@ -40,7 +40,15 @@ export function conversationRoutes(ctx: AppContext): Router {
   const r = Router();
   r.post('/', async (req, res) => {
     const body = parseInput(StartConversation, req.body);
-    const t = await ctx.agent.start(tenantOf(req).id, { channel: body.channel, customer: body.customer, message: body.message });
+    // Sandbox only on request: the playground page asks for it (its switch is on by default).
+    const sandbox = body.sandbox ?? false;
+    const t = await ctx.agent.start(tenantOf(req).id, {
+      channel: body.channel,
+      customer: body.customer,
+      message: body.message,
+      sandbox,
+      ...(body.mocks ? { mocks: body.mocks } : {}),
+    });
     res.status(201).json({ id: t.conversation.id, ...turnBody(t) });
   });
   r.post('/:id/messages', async (req, res) => {
@@ -59,8 +67,17 @@ export function conversationRoutes(ctx: AppContext): Router {
     const conv = await ctx.store.getConversation(tenantOf(req).id, req.params.id);
     if (!conv) throw new NotFoundError('conversation');
     const calls = await ctx.store.listCalls(tenantOf(req).id, { conversationId: conv.id, limit: 1000 });
+    const proposals = await ctx.agent.proposals(tenantOf(req).id, conv.id);
     const { failures: _f, tenantId: _t, ...rest } = conv;
-    res.json({ ...rest, calls: calls.reverse() });
+    res.json({ ...rest, proposals, calls: calls.reverse() });
+  });
+  // The customer's explicit confirmation (or refusal) of a pending write: the only way a
+  // proposal runs on this channel. Concurrent confirmations run it once; each gets the outcome.
+  r.post('/:id/proposals/:pid/confirm', async (req, res) => {
+    res.json(await ctx.agent.confirmations.confirm(tenantOf(req).id, String(req.params.id), String(req.params.pid)));
+  });
+  r.post('/:id/proposals/:pid/decline', async (req, res) => {
+    res.json(await ctx.agent.confirmations.decline(tenantOf(req).id, String(req.params.id), String(req.params.pid)));
   });
   return r;
 }

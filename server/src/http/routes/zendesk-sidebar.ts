@@ -63,7 +63,7 @@ export async function draftBody(ctx: AppContext, tenantId: string, ticketId: str
   }
   const calls = (await ctx.store.listCalls(tenantId, { conversationId: c.id, limit: 500 })).filter((x) => x.turnId === last.turnId).reverse();
   const now = Date.now();
-  const proposals = [...c.pending].sort((a, b) => b.createdAt.localeCompare(a.createdAt)).map((p) => sidebarProposal(p, now));
+  const proposals = (await ctx.agent.proposals(tenantId, c.id)).sort((a, b) => b.createdAt.localeCompare(a.createdAt)).map((p) => sidebarProposal(p, now));
   const fallback = last.fallback === true;
   const message = fallback
     ? 'The AI could not draft a reply this time; the text below is the fallback reply.'
@@ -120,15 +120,26 @@ export function mountZendeskSidebar(app: Express, ctx: AppContext): void {
     const ticketId = ticketParam(req.params.ticketId);
     const conv = await ctx.store.conversationByExternalId(tenantId, 'zendesk', ticketId);
     if (!conv) throw new NotFoundError('proposal');
-    const { proposal, call } = await ctx.agent.runProposal(tenantId, conv.id, String(req.params.proposalId));
-    const settings = await tenantSettings(ctx, tenantId);
-    const client = zendeskClientFor(ctx, settings);
-    if (client) {
-      const note = await postRunNote(ctx, client, tenantId, settings, ticketId, proposal, call);
-      if (!note.ok) ctx.log.warn({ tenantId, ticketId, error: note.error }, 'proposal ran, but Zendesk refused the note');
+    // The agent's click (after the dialog showing the rendered request) is the confirmation.
+    const { proposal, call } = await ctx.agent.confirmations.confirm(tenantId, conv.id, String(req.params.proposalId), { recordReply: false });
+    if (call) {
+      const settings = await tenantSettings(ctx, tenantId);
+      const client = zendeskClientFor(ctx, settings);
+      if (client) {
+        const note = await postRunNote(ctx, client, tenantId, settings, ticketId, proposal, call);
+        if (!note.ok) ctx.log.warn({ tenantId, ticketId, error: note.error }, 'proposal ran, but Zendesk refused the note');
+      }
     }
-    res.json({ proposal: sidebarProposal(proposal, Date.now()), call: sidebarCall(call) });
+    res.json({ proposal: sidebarProposal(proposal, Date.now()), call: call ? sidebarCall(call) : null });
   });
 
-  app.use('/zendesk', ...jsonBody(), tenantAuth(ctx.store), r);
+  r.post('/tickets/:ticketId/proposals/:proposalId/decline', async (req, res) => {
+    const tenantId = tenantOf(req).id;
+    const conv = await ctx.store.conversationByExternalId(tenantId, 'zendesk', ticketParam(req.params.ticketId));
+    if (!conv) throw new NotFoundError('proposal');
+    const { proposal } = await ctx.agent.confirmations.decline(tenantId, conv.id, String(req.params.proposalId), { recordReply: false });
+    res.json({ proposal: sidebarProposal(proposal, Date.now()) });
+  });
+
+  app.use('/zendesk', ...jsonBody(), tenantAuth(ctx.store, { scopes: ['sidebar'] }), r);
 }

@@ -1,0 +1,30 @@
+import type { ActionContext } from '../../../shared/action';
+import type { CallRecord, Conversation } from '../../../shared/conversation';
+import type { Settings } from '../../../shared/settings';
+import type { Redactor } from '../secrets';
+import type { StoredProposal } from '../store';
+import type { ActionTool } from './tools';
+
+/** `live`: writes run after the customer confirms. `draft` (Zendesk): writes are only proposed to the agent. */
+export type TurnMode = 'live' | 'draft';
+
+/** Everything one turn works with; built at its start, dropped at its end. */
+export interface TurnState {
+  tenantId: string;
+  conv: Conversation;
+  turnId: string;
+  mode: TurnMode;
+  settings: Settings;
+  /** The tools offered to the model, by name. */
+  tools: Map<string, ActionTool>;
+  /** Enabled actions this customer may not use (audience). */
+  hidden: Set<string>;
+  calls: CallRecord[];
+  callCount: number;
+  context: ActionContext;
+  signal: AbortSignal;
+  /** Every secret of the tenant, masked in everything the turn hands out. */
+  scrub: Redactor;
+  /** This conversation's proposals, as the store has them. */
+  proposals: StoredProposal[];
+}

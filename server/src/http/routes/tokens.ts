@@ -1,0 +1,33 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import { maskSecret } from '../../secrets';
+import { NotFoundError } from '../../errors';
+import { tenantOf, type AppContext } from '../context';
+import { hashToken, newScopedToken } from '../tokens';
+import { parseInput } from '../validate';
+
+/** `POST /v1/tokens` */
+export const CreateToken = z.strictObject({
+  name: z.string().trim().min(1, 'name is required').max(100).describe('What the token is for, e.g. "Zendesk sidebar (production)"'),
+  scope: z.enum(['sidebar', 'mcp']).describe('sidebar: only the /zendesk/* sidebar routes of this tenant; mcp: only /mcp/:tenantId'),
+});
+
+/** Scoped tokens: created (shown once), listed masked, revoked. */
+export function tokenRoutes(ctx: AppContext): Router {
+  const r = Router();
+  r.get('/', async (req, res) => {
+    const list = await ctx.store.listTokens(tenantOf(req).id);
+    res.json({ tokens: list.map((t) => ({ id: t.id, name: t.name, scope: t.scope, token: maskSecret('x'.repeat(8) + t.hint), createdAt: t.createdAt, lastUsedAt: t.lastUsedAt })) });
+  });
+  r.post('/', async (req, res) => {
+    const body = parseInput(CreateToken, req.body);
+    const token = newScopedToken(body.scope);
+    const t = await ctx.store.createToken(tenantOf(req).id, { name: body.name, scope: body.scope, tokenHash: hashToken(token), hint: token.slice(-4) });
+    res.status(201).json({ id: t.id, name: t.name, scope: t.scope, token, createdAt: t.createdAt });
+  });
+  r.delete('/:id', async (req, res) => {
+    if (!(await ctx.store.deleteToken(tenantOf(req).id, String(req.params.id)))) throw new NotFoundError('token');
+    res.status(204).end();
+  });
+  return r;
+}
