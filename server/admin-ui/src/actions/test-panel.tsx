@@ -1,7 +1,8 @@
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { ApiError, describeError, type FieldIssue } from '../api/client';
 import { useApi } from '../api/context';
 import type { EndpointTestResult } from '../api/types';
+import { ConfirmDialog } from '../components/confirm-dialog';
 import { Field } from '../components/field';
 import { Notice } from '../components/notice';
 import { TestResult } from '../components/test-result';
@@ -38,6 +39,13 @@ export function TestPanel({ draft, actionId, onPickField, onIssues }: TestPanelP
   const [error, setError] = useState<string | null>(null);
   const write = WRITE_METHODS.has(draft.method);
   const named = draft.variables.filter((v) => v.name.trim() !== '');
+  const runButton = useRef<HTMLButtonElement>(null);
+  const wasConfirming = useRef(false);
+  useEffect(() => {
+    // The dialog replaced the Run test button; when it closes, focus goes back to the new one.
+    if (wasConfirming.current && !confirming) runButton.current?.focus();
+    wasConfirming.current = confirming;
+  }, [confirming]);
 
   const run = async () => {
     setConfirming(false);
@@ -95,23 +103,12 @@ export function TestPanel({ draft, actionId, onPickField, onIssues }: TestPanelP
         </div>
       </fieldset>
       {confirming ? (
-        <div className="notice notice-warning" role="alertdialog" aria-labelledby="write-warning-title" aria-describedby="write-warning-text">
-          <strong id="write-warning-title" className="notice-title">
-            This really sends a {draft.method} request
-          </strong>
-          <p id="write-warning-text">Your API will act on it as on any other call: data may be created, changed or deleted. Use test data.</p>
-          <div className="button-row">
-            <button type="button" className="button primary" autoFocus onClick={run}>
-              Send the {draft.method} request
-            </button>
-            <button type="button" className="button secondary" onClick={() => setConfirming(false)}>
-              Cancel
-            </button>
-          </div>
-        </div>
+        <ConfirmDialog title={`This really sends a ${draft.method} request`} confirmLabel={`Send the ${draft.method} request`} onConfirm={run} onCancel={() => setConfirming(false)}>
+          <p>Your API will act on it as on any other call: data may be created, changed or deleted. Use test data.</p>
+        </ConfirmDialog>
       ) : (
         <div className="button-row">
-          <button type="button" className="button primary" disabled={running} onClick={() => (write ? setConfirming(true) : void run())}>
+          <button ref={runButton} type="button" className="button primary" disabled={running} onClick={() => (write ? setConfirming(true) : void run())}>
             {running ? 'Testing…' : 'Run test'}
           </button>
           {write ? <span className="muted">A {draft.method} test asks for confirmation first.</span> : null}
