@@ -7,7 +7,7 @@ import { withoutEdited } from '../components/issues';
 import { Notice } from '../components/notice';
 import { Tabs, type TabDef } from '../components/tabs';
 import { setFlash, takeFlash } from '../flash';
-import { href, navigate, onLinkClick } from '../router';
+import { href, navigate, onLinkClick, useLeaveGuard } from '../router';
 import { useLoad } from '../use-load';
 import { DeleteAction } from './delete-action';
 import { actionPayload, draftFrom, emptyDraft, tabOf, type ActionDraft, type EditorTab } from './draft';
@@ -38,11 +38,19 @@ export function ActionEditor({ id }: { id: string | null }) {
   const [saved, setSaved] = useState<string | null>(takeFlash);
   const [saving, setSaving] = useState(false);
   const [attempt, setAttempt] = useState(0);
+  // The payload as loaded or last saved: the draft is "unsaved" while it differs.
+  const [baseline, setBaseline] = useState<string | null>(id ? null : () => JSON.stringify(actionPayload(emptyDraft())));
+  const dirty = draft !== null && baseline !== null && JSON.stringify(actionPayload(draft)) !== baseline;
+  useLeaveGuard(dirty, id ? `${draft?.name || 'this action'}` : 'the new action');
 
   useEffect(() => {
     if (!id) return;
     api.get<Action>(`/v1/actions/${encodeURIComponent(id)}`).then(
-      (a) => setDraft(draftFrom(a)),
+      (a) => {
+        const d = draftFrom(a);
+        setDraft(d);
+        setBaseline(JSON.stringify(actionPayload(d)));
+      },
       (e: unknown) => setLoadError(describeError(e)),
     );
   }, [api, id]);
@@ -77,11 +85,14 @@ export function ActionEditor({ id }: { id: string | null }) {
       const body = actionPayload(draft);
       const a = id ? await api.put<Action>(`/v1/actions/${encodeURIComponent(id)}`, body) : await api.post<Action>('/v1/actions', body);
       showIssues(null, []);
-      setDraft(draftFrom(a));
+      const d = draftFrom(a);
+      setDraft(d);
+      setBaseline(JSON.stringify(actionPayload(d)));
       list.reload();
       if (!id) {
         setFlash(`Action ${a.name} created.`);
-        navigate(`actions/${a.id}`, { replace: true });
+        // Saved: nothing to lose, and the guard has not seen the new baseline yet.
+        navigate(`actions/${a.id}`, { replace: true, force: true });
       } else setSaved(`Saved ${a.name}.`);
     } catch (err) {
       const details = err instanceof ApiError ? err.details : [];

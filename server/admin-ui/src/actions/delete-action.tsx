@@ -37,7 +37,8 @@ export function DeleteAction({ id, name }: { id: string; name: string }) {
           setBusy(true);
           try {
             await api.del(`/v1/actions/${encodeURIComponent(id)}`);
-            navigate('actions');
+            // Deleted: its unsaved edits no longer matter.
+            navigate('actions', { force: true });
           } catch (err) {
             setError(describeError(err));
             setBusy(false);

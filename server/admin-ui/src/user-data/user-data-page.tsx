@@ -8,6 +8,7 @@ import { JsonBodyField } from '../components/json-body-field';
 import { KeyValueEditor } from '../components/key-value-editor';
 import { Notice } from '../components/notice';
 import { ResponseFields } from '../components/response-fields';
+import { useLeaveGuard } from '../router';
 import { useConfigDoc } from '../use-config-doc';
 import { UserDataTest } from './user-data-test';
 import { userDataDraftFrom, userDataPayload, type UserDataDraft } from './user-data-draft';
@@ -20,6 +21,7 @@ export function UserDataPage() {
     userDataPayload,
     'User Data API saved.',
   );
+  useLeaveGuard(dirty, 'the User Data API');
 
   if (loadError) return <Notice tone="error" title="The User Data API could not be loaded">{loadError}</Notice>;
   if (!draft) return <p className="muted">Loading…</p>;
