@@ -16,6 +16,7 @@ import { AuthTab } from './auth-tab';
 import { ParametersTab } from './parameters-tab';
 import { RulesTab } from './rules-tab';
 import { TestPanel } from './test-panel';
+import { UndeclaredVariables } from './undeclared-variables';
 import { VariablesTab } from './variables-tab';
 
 const TABS: { id: EditorTab; label: string }[] = [
@@ -127,6 +128,8 @@ export function ActionEditor({ id }: { id: string | null }) {
         <section className="panel editor-form" aria-label="Action settings">
           {/* No submit button: Enter in a field must not save half an action. */}
           <form onSubmit={(e) => e.preventDefault()} noValidate>
+            {/* Keyed by tab: the "declared" note belongs to the tab it was made on. */}
+            <UndeclaredVariables key={tab} draft={draft} set={set} onShowVariables={() => setTab('variables')} />
             <Tabs label="Action settings" idPrefix="action" tabs={tabs} selected={tab} onSelect={(t) => setTab(t as EditorTab)}>
               {(t) =>
                 t === 'endpoint' ? (
