@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { ApiError, describeError, type FieldIssue } from './api/client';
 import { useApi } from './api/context';
+import { formIssues } from './components/field-labels';
 
 /** A config document edited as a draft: loaded once, saved with PUT, field errors kept for display. */
 export interface ConfigDoc<D> {
@@ -54,7 +55,7 @@ export function useConfigDoc<A, D>(path: string, fromApi: (a: A) => D, toPayload
       setDirty(false);
       setSaved(savedText);
     } catch (err) {
-      setIssues(err instanceof ApiError ? err.details : []);
+      setIssues(err instanceof ApiError ? formIssues(err.details, toPayload(draft)) : []);
       setMessage(describeError(err));
       setAttempt((n) => n + 1);
     } finally {

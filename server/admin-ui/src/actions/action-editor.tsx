@@ -3,6 +3,7 @@ import { ApiError, describeError, type FieldIssue } from '../api/client';
 import { useApi } from '../api/context';
 import type { Action } from '../api/types';
 import { ErrorSummary } from '../components/error-summary';
+import { formIssues } from '../components/field-labels';
 import { withoutEdited } from '../components/issues';
 import { Notice } from '../components/notice';
 import { Tabs, type TabDef } from '../components/tabs';
@@ -69,7 +70,8 @@ export function ActionEditor({ id }: { id: string | null }) {
       if (!left.length) setMessage(null);
     }
   };
-  const showIssues = (msg: string | null, list: FieldIssue[]) => {
+  const showIssues = (msg: string | null, raw: FieldIssue[]) => {
+    const list = formIssues(raw, actionPayload(draft));
     setMessage(msg);
     setIssues(list);
     setAttempt((n) => n + 1);
@@ -96,6 +98,12 @@ export function ActionEditor({ id }: { id: string | null }) {
         navigate(`actions/${a.id}`, { replace: true, force: true });
       } else setSaved(`Saved ${a.name}.`);
     } catch (err) {
+      if (err instanceof ApiError && err.status === 409) {
+        // The only conflict of a save is the name: say it at the name field.
+        const name = draft.name.trim();
+        showIssues('This name is already taken.', [{ path: 'name', message: `another action is already named ${name}: choose a different name` }]);
+        return;
+      }
       const details = err instanceof ApiError ? err.details : [];
       showIssues(describeError(err), details);
     } finally {
@@ -122,7 +130,7 @@ export function ActionEditor({ id }: { id: string | null }) {
           </button>
         </div>
       </div>
-      {message ? <ErrorSummary key={attempt} message={message} issues={issues} onJump={(p) => setTab(tabOf(p))} /> : null}
+      {message ? <ErrorSummary key={attempt} message={message} issues={issues} onJump={(p) => setTab(tabOf(p))} variableNames={draft.variables.map((v) => v.name)} /> : null}
       {saved ? <Notice tone="success">{saved}</Notice> : null}
       <div className="editor-layout">
         <section className="panel editor-form" aria-label="Action settings">
