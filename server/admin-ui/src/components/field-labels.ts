@@ -94,7 +94,7 @@ function ownLabel(path: string): string {
 }
 
 /** The value at a dot path of a payload, or undefined. */
-function valueAt(payload: unknown, path: string): unknown {
+export function valueAt(payload: unknown, path: string): unknown {
   let v: unknown = payload;
   for (const p of path.split('.')) {
     if (v === null || typeof v !== 'object') return undefined;
@@ -135,4 +135,9 @@ export function formIssues(issues: readonly FieldIssue[], payload: unknown): Fie
     out.push({ path: i.path, message });
   }
   return out;
+}
+
+/** Issues whose field still holds what was sent: an edited field's error is stale and goes. */
+export function withoutChanged(issues: readonly FieldIssue[], before: unknown, after: unknown): FieldIssue[] {
+  return issues.filter((i) => JSON.stringify(valueAt(before, i.path)) === JSON.stringify(valueAt(after, i.path)));
 }

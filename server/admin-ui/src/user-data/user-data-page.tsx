@@ -15,7 +15,7 @@ import { userDataDraftFrom, userDataPayload, type UserDataDraft } from './user-d
 
 /** The User Data API: called with a verified customer's email; its answer is context for the AI. */
 export function UserDataPage() {
-  const { draft, loadError, issues, message, saved, saving, dirty, attempt, set, save } = useConfigDoc<UserDataApi, UserDataDraft>(
+  const { draft, loadError, issues, message, saved, saving, dirty, attempt, set, save, showIssues } = useConfigDoc<UserDataApi, UserDataDraft>(
     '/v1/user-data-api',
     userDataDraftFrom,
     userDataPayload,
@@ -75,7 +75,7 @@ export function UserDataPage() {
             <ResponseFields fields={draft.fields} onChange={(fields) => set({ fields })} issues={issues} />
           </div>
         </section>
-        <UserDataTest dirty={dirty} onPickField={pick} picked={new Set(draft.fields)} />
+        <UserDataTest config={userDataPayload(draft)} dirty={dirty} onIssues={showIssues} onPickField={pick} picked={new Set(draft.fields)} />
       </div>
     </div>
   );
