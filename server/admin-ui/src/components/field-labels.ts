@@ -13,7 +13,7 @@ const LABELS: Record<string, string> = {
   'auth.token': 'Token',
   'auth.username': 'User name',
   'auth.password': 'Password',
-  'auth.name': 'Header or body field name',
+  'auth.name': 'Header, query parameter or body field name',
   'auth.value': 'Secret value',
   headers: 'Headers',
   query: 'Query parameters',

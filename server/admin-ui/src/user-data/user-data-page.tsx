@@ -62,7 +62,7 @@ export function UserDataPage() {
               <AuthFields value={draft.auth} onChange={(auth) => set({ auth })} issues={issues} />
             </fieldset>
             <KeyValueEditor legend="Headers" addLabel="Add header" path="headers" rows={draft.headers} issues={issues} onChange={(headers) => set({ headers })} secretsByName />
-            <KeyValueEditor legend="Query parameters" addLabel="Add query parameter" path="query" rows={draft.query} issues={issues} onChange={(query) => set({ query })} />
+            <KeyValueEditor legend="Query parameters" addLabel="Add query parameter" path="query" rows={draft.query} issues={issues} onChange={(query) => set({ query })} secretsByName />
             {draft.method === 'POST' ? <JsonBodyField id={fieldId('body')} value={draft.body} onChange={(body) => set({ body })} known={isContextVariable} error={issueAt(issues, 'body')} /> : null}
             <div className="two-col">
               <Field id={fieldId('timeoutMs')} label="Timeout (milliseconds)" error={issueAt(issues, 'timeoutMs')}>
