@@ -33,9 +33,8 @@ export function UserDataTest({ config, dirty, onIssues, onPickField, picked }: U
     }
     setRunning(true);
     try {
-      // Unsaved edits travel with the test, so what is tested is what is on the page.
-      const body = dirty ? { email: email.trim(), config } : { email: email.trim() };
-      setResult(await api.post<EndpointTestResult>('/v1/user-data-api/test', body));
+      // The page's configuration travels with the test: what is tested is what is on the page.
+      setResult(await api.post<EndpointTestResult>('/v1/user-data-api/test', { email: email.trim(), config }));
     } catch (err) {
       if (err instanceof ApiError && err.status === 400 && err.details.some((d) => d.path === 'url' || d.path.startsWith('config.'))) {
         onIssues(describeError(err), err.details.map((d) => ({ path: d.path.replace(/^config\./, ''), message: d.message })));
