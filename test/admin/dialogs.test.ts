@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { api } from '../support/server';
-import { focusedText, startAdminHarness, type AdminHarness } from './harness';
+import { expectFocusOn, startAdminHarness, type AdminHarness } from './harness';
 
 let h: AdminHarness;
 
@@ -42,7 +42,7 @@ describe('destructive dialogs: the safe choice has focus, Escape closes them (is
       await page.getByRole('button', { name: 'Delete', exact: true }).click();
       const dialog = page.getByRole('alertdialog', { name: /Delete dialog_delete\?/ });
       await dialog.waitFor();
-      expect(await focusedText(page)).toBe('Cancel');
+      await expectFocusOn(page, 'Cancel');
       // Enter on arrival takes the focused, safe choice.
       await page.keyboard.press('Enter');
       expect(await dialog.count()).toBe(0);
@@ -50,7 +50,7 @@ describe('destructive dialogs: the safe choice has focus, Escape closes them (is
       await dialog.waitFor();
       await page.keyboard.press('Escape');
       expect(await dialog.count()).toBe(0);
-      expect(await focusedText(page)).toBe('Delete');
+      await expectFocusOn(page, 'Delete');
       const list = await api(h.srv.url, h.srv.token, 'GET', '/v1/actions');
       expect(list.body.actions.map((a: { name: string }) => a.name)).toContain('dialog_delete');
     } finally {
@@ -67,10 +67,10 @@ describe('destructive dialogs: the safe choice has focus, Escape closes them (is
       await page.getByRole('button', { name: 'Run test' }).click();
       const warning = page.getByRole('alertdialog', { name: 'This really sends a POST request' });
       await warning.waitFor();
-      expect(await focusedText(page)).toBe('Cancel');
+      await expectFocusOn(page, 'Cancel');
       await page.keyboard.press('Escape');
       expect(await warning.count()).toBe(0);
-      expect(await focusedText(page)).toBe('Run test');
+      await expectFocusOn(page, 'Run test');
       expect(h.customer.received.length).toBe(before);
     } finally {
       await page.context().close();

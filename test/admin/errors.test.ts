@@ -15,6 +15,11 @@ afterAll(async () => {
 });
 
 const summary = () => page.locator('.error-summary');
+/** Waits until the field has focus (summary links focus it on the next frame, after a tab switch). */
+const focusOn = async (id: string) => {
+  await page.waitForFunction((want) => document.activeElement?.id === want, id);
+  expect(await focusedId(page)).toBe(id);
+};
 
 describe('errors speak the form, not the API (issue 16, finding 8)', () => {
   test('empty fields say "<label> is required"; the summary names fields by label and focuses them', async () => {
@@ -40,10 +45,10 @@ describe('errors speak the form, not the API (issue 16, finding 8)', () => {
 
     // Each summary link focuses its field, switching tab when the field sits on another.
     await summary().getByRole('link', { name: 'URL' }).click();
-    expect(await focusedId(page)).toBe('f-url');
+    await focusOn('f-url');
     await summary().getByRole('link', { name: 'Variable 1 name' }).click();
     expect(await page.getByRole('tab', { name: /Variables/ }).getAttribute('aria-selected')).toBe('true');
-    await page.waitForFunction(() => document.activeElement?.id === 'f-variables-0-name');
+    await focusOn('f-variables-0-name');
     expect(await page.locator('#f-variables-0-name-error').innerText()).toContain('Name is required');
     expect(await page.locator('#f-variables-0-description-error').innerText()).toContain('Description is required');
   });
@@ -70,7 +75,7 @@ describe('errors speak the form, not the API (issue 16, finding 8)', () => {
     expect(await page.locator('#f-name-error').innerText()).toContain('another action is already named taken_name');
     expect(await page.getAttribute('#f-name', 'aria-invalid')).toBe('true');
     await summary().getByRole('link', { name: 'Name' }).click();
-    expect(await focusedId(page)).toBe('f-name');
+    await focusOn('f-name');
     expect(h.pageErrors).toEqual([]);
   });
 });

@@ -56,3 +56,9 @@ export function focusedId(page: Page): Promise<string> {
 export function focusedText(page: Page): Promise<string> {
   return page.evaluate(() => (document.activeElement as HTMLElement | null)?.innerText ?? '');
 }
+
+/** Waits until the focused element reads `text` (focus moves in an effect after the render). */
+export async function expectFocusOn(page: Page, text: string): Promise<void> {
+  await page.waitForFunction((want) => (document.activeElement as HTMLElement | null)?.innerText === want, text);
+  expect(await focusedText(page)).toBe(text);
+}

@@ -1,6 +1,6 @@
 import type { Dialog, Page } from 'playwright-core';
 import { api } from '../support/server';
-import { focusedText, startAdminHarness, type AdminHarness } from './harness';
+import { expectFocusOn, startAdminHarness, type AdminHarness } from './harness';
 
 let h: AdminHarness;
 let page: Page;
@@ -62,7 +62,7 @@ describe('unsaved edits are not lost silently (issue 16, finding 4)', () => {
     const dialog = leaveDialog();
     await dialog.waitFor();
     expect(await dialog.innerText()).toContain('unsaved changes to unsaved_demo');
-    expect(await focusedText(page)).toBe('Stay on this page');
+    await expectFocusOn(page, 'Stay on this page');
     await dialog.getByRole('button', { name: 'Stay on this page' }).click();
     expect(await dialog.count()).toBe(0);
     expect(page.url()).toContain('/admin/actions/');
