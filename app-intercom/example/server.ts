@@ -10,17 +10,22 @@
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { messengerIdentity, type IdentitySecret, type MessengerUser } from '../src/identity';
+import type { IntercomRegion } from '../src/messenger';
+
+const REGIONS: readonly IntercomRegion[] = ['us', 'eu', 'au'];
 
 const APP_DIR = path.resolve(__dirname, '..');
 /** Where vite writes the browser bundle (see app-intercom/vite.config.mjs). */
 export const BUNDLE_PATH = path.join(APP_DIR, 'dist', 'messenger.js');
 const BUILD_SCRIPT = path.join(APP_DIR, 'build.mjs');
+/** The browser module the bundle is built from. */
+const SOURCE_PATH = path.join(APP_DIR, 'src', 'messenger.ts');
 const SESSION_COOKIE = 'demo_sid';
 
 /** The demo site's users; a real site would have its own accounts. */
@@ -38,6 +43,10 @@ export interface ExampleOptions {
   jwtSecret?: string;
   /** JWT lifetime (seconds or a span like `'1h'`). */
   jwtExpiresIn?: number | string;
+  /** Workspace region as the backend names it: `us` (default), `eu` or `au`. */
+  region?: IntercomRegion;
+  /** Longest wait for the Messenger to load and boot before the page says it did not (default 10 s). */
+  bootTimeoutMs?: number;
   /** 0 picks a free port. Default 4000. */
   port?: number;
   /** Default 127.0.0.1. */
@@ -53,9 +62,9 @@ export interface RunningExample {
 
 let bundleBuild: Promise<void> | null = null;
 
-/** Builds dist/messenger.js (vite's build API, via app-intercom/build.mjs) unless it exists. */
+/** Builds dist/messenger.js (vite's build API, via app-intercom/build.mjs) when missing or older than its source. */
 export function ensureBundle(): Promise<void> {
-  if (existsSync(BUNDLE_PATH)) return Promise.resolve();
+  if (existsSync(BUNDLE_PATH) && statSync(BUNDLE_PATH).mtimeMs >= statSync(SOURCE_PATH).mtimeMs) return Promise.resolve();
   bundleBuild ??= runBuild().finally(() => { bundleBuild = null; });
   return bundleBuild;
 }
@@ -82,12 +91,14 @@ export async function startExample(opts: ExampleOptions): Promise<RunningExample
     ? { kind: 'jwt', secret: opts.jwtSecret, expiresIn: opts.jwtExpiresIn }
     : opts.identitySecret ? { kind: 'hmac', secret: opts.identitySecret } : null;
   if (!secret) throw new Error('startExample: set identitySecret (INTERCOM_IDENTITY_SECRET) or jwtSecret (INTERCOM_JWT_SECRET)');
+  if (opts.region !== undefined && !REGIONS.includes(opts.region)) throw new Error(`startExample: region must be us, eu or au (got ${opts.region})`);
+  const boot: BootConfig = { appId: opts.appId, identityUrl: '/api/intercom-identity', ...(opts.region ? { region: opts.region } : {}), ...(opts.bootTimeoutMs ? { timeoutMs: opts.bootTimeoutMs } : {}) };
   await ensureBundle();
 
   // In memory on purpose: a demo with a single process; a real site has its own sessions.
   const sessions = new Map<string, string>();
   const server = http.createServer((req, res) => {
-    handle(req, res, { appId: opts.appId, secret, sessions }).catch((err: unknown) => {
+    handle(req, res, { boot, secret, sessions }).catch((err: unknown) => {
       console.error('[intercom-example]', err);
       if (!res.headersSent) send(res, 500, 'text/plain; charset=utf-8', 'Internal error');
       else res.end();
@@ -109,8 +120,16 @@ export async function startExample(opts: ExampleOptions): Promise<RunningExample
   };
 }
 
-interface Ctx {
+/** What the page passes to bootMessenger. */
+interface BootConfig {
   appId: string;
+  identityUrl: string;
+  region?: IntercomRegion;
+  timeoutMs?: number;
+}
+
+interface Ctx {
+  boot: BootConfig;
   secret: IdentitySecret;
   sessions: Map<string, string>;
 }
@@ -123,7 +142,7 @@ async function handle(req: http.IncomingMessage, res: http.ServerResponse, ctx: 
 
   switch (route) {
     case 'GET /':
-      return send(res, 200, 'text/html; charset=utf-8', renderPage(ctx.appId, user));
+      return send(res, 200, 'text/html; charset=utf-8', renderPage(ctx.boot, user));
     case 'GET /messenger.js':
       return send(res, 200, 'text/javascript; charset=utf-8', await readFile(BUNDLE_PATH));
     case 'GET /api/intercom-identity': {
@@ -154,7 +173,7 @@ async function handle(req: http.IncomingMessage, res: http.ServerResponse, ctx: 
   }
 }
 
-function renderPage(appId: string, user: MessengerUser | undefined): string {
+function renderPage(bootConfig: BootConfig, user: MessengerUser | undefined): string {
   const account = user
     ? `<p id="who">Signed in as <strong>${esc(user.name ?? user.userId)}</strong> (${esc(user.email ?? '')})</p>
       <form id="logout-form" method="post" action="/logout"><button id="logout" type="submit">Log out</button></form>`
@@ -164,7 +183,7 @@ function renderPage(appId: string, user: MessengerUser | undefined): string {
         <button id="login" type="submit">Sign in</button>
       </form>`;
   // JSON in a <script>: escape "<" so no value can close the element.
-  const boot = JSON.stringify({ appId, identityUrl: '/api/intercom-identity' }).replace(/</g, '\\u003c');
+  const boot = JSON.stringify(bootConfig).replace(/</g, '\\u003c');
   return `<!doctype html>
 <html lang="en">
 <head><meta charset="utf-8"><title>Intercom Messenger demo</title>
@@ -176,9 +195,14 @@ function renderPage(appId: string, user: MessengerUser | undefined): string {
   <script src="/messenger.js"></script>
   <script>
     AppMessenger.bootMessenger(${boot}).then(function (r) {
-      document.getElementById('status').textContent = r.identified
-        ? 'Messenger booted for ' + r.settings.user_id + ' (identified)'
-        : 'Messenger booted for an anonymous visitor';
+      // Only what the Messenger itself acknowledged counts as booted.
+      document.getElementById('status').textContent = !r.booted
+        ? 'The Messenger did not load: ' + r.problem
+        : r.identified
+          ? 'Messenger booted for ' + r.settings.user_id + ' (identified)'
+          : 'Messenger booted for an anonymous visitor';
+    }, function (err) {
+      document.getElementById('status').textContent = 'The Messenger did not load: ' + err.message;
     });
     var logout = document.getElementById('logout-form');
     if (logout) logout.addEventListener('submit', function (ev) {
@@ -241,10 +265,12 @@ if (require.main === module) {
     console.error('Set INTERCOM_APP_ID and INTERCOM_IDENTITY_SECRET (or INTERCOM_JWT_SECRET).');
     process.exit(1);
   }
+  const region = process.env.INTERCOM_REGION as IntercomRegion | undefined;
   startExample({
     appId,
     identitySecret,
     jwtSecret,
+    ...(region ? { region } : {}),
     port: Number(process.env.PORT ?? 4000),
     host: process.env.HOST ?? '127.0.0.1',
   }).then((ex) => {

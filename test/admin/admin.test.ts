@@ -363,6 +363,10 @@ describe('admin page (real Chromium, real server, local customer API, scripted L
     expect(await page.locator('#f-zendesk-subdomain-error').innerText()).toContain('must be the subdomain only');
     await page.fill('#f-zendesk-subdomain', 'acme2');
     await page.getByRole('button', { name: 'Save settings' }).first().click();
+    // A stored secret is bound to its address: a new subdomain needs it typed again.
+    expect(await page.locator('#f-zendesk-apiToken-error').innerText()).toContain('type the secret again');
+    await page.fill('#f-zendesk-apiToken', 'zd_api_token_secret_0042');
+    await page.getByRole('button', { name: 'Save settings' }).first().click();
     await page.getByText('Settings saved.').waitFor();
     const s2 = (await api(srv.url, srv.token, 'GET', '/v1/settings')).body;
     expect(s2.zendesk).toMatchObject({ subdomain: 'acme2', apiToken: '••••0042' });

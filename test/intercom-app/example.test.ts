@@ -38,11 +38,13 @@ const WIDGET_STUB = `(function () {
   var api = function (method) {
     var args = Array.prototype.slice.call(arguments, 1);
     record({ type: 'call', method: method, args: clone(args) });
-    if (method === 'shutdown') badge(null);
-    if (method === 'boot') badge(args[0]);
+    if (method === 'shutdown') { api.booted = false; badge(null); }
+    if (method === 'boot') { api.booted = true; badge(args[0]); }
   };
   record({ type: 'load', src: document.currentScript ? document.currentScript.src : '', settings: clone(window.intercomSettings) });
   badge(window.intercomSettings);
+  // Like the real widget: it boots from intercomSettings on load and says so in Intercom.booted.
+  if (window.intercomSettings && window.intercomSettings.app_id) api.booted = true;
   for (var i = 0; i < queued.length; i++) api.apply(null, queued[i]);
   window.Intercom = api;
 })();`;
@@ -71,8 +73,15 @@ afterAll(async () => {
   await jwtSite?.close();
 });
 
-/** A page whose Intercom traffic goes to the stub and every other outside request is refused. */
-async function openPage(): Promise<{ page: Page; events: StubEvent[]; widgetUrls: string[] }> {
+// A widget that loads but never boots (e.g. a wrong app id or a domain Intercom does not allow).
+const SILENT_WIDGET = `(function () { window.Intercom = function () {}; })();`;
+
+/**
+ * A page whose Intercom traffic goes to the stub and every other outside request is refused.
+ * `widget`: 'stub' answers with the recording stub, 'silent' with a widget that never boots,
+ * 'blocked' refuses the widget hosts like an ad blocker.
+ */
+async function openPage(widget: 'stub' | 'silent' | 'blocked' = 'stub'): Promise<{ page: Page; events: StubEvent[]; widgetUrls: string[] }> {
   const page = await browser.newPage({ viewport: { width: 900, height: 600 } });
   const events: StubEvent[] = [];
   const widgetUrls: string[] = [];
@@ -81,7 +90,8 @@ async function openPage(): Promise<{ page: Page; events: StubEvent[]; widgetUrls
     const url = new URL(route.request().url());
     if (INTERCOM_HOSTS.test(url.hostname)) {
       widgetUrls.push(url.href);
-      return route.fulfill({ status: 200, contentType: 'text/javascript', body: WIDGET_STUB });
+      if (widget === 'blocked') return route.abort('blockedbyclient');
+      return route.fulfill({ status: 200, contentType: 'text/javascript', body: widget === 'silent' ? SILENT_WIDGET : WIDGET_STUB });
     }
     if (url.hostname === '127.0.0.1') return route.continue();
     return route.abort();
@@ -202,4 +212,67 @@ test('an identity endpoint that fails still gets visitors a Messenger, without u
   } finally {
     await page.close();
   }
+});
+
+describe('the page tells the truth about the Messenger (issue 16)', () => {
+  let slowSite: RunningExample;
+  let auSite: RunningExample;
+  beforeAll(async () => {
+    slowSite = await startExample({ appId: APP_ID, identitySecret: IDENTITY_SECRET, port: 0, bootTimeoutMs: 1500 });
+    auSite = await startExample({ appId: APP_ID, identitySecret: IDENTITY_SECRET, port: 0, region: 'au' });
+  });
+  afterAll(async () => {
+    await slowSite?.close();
+    await auSite?.close();
+  });
+
+  const status = async (page: Page, starts: string) => {
+    await page.locator('#status').filter({ hasText: starts }).waitFor({ timeout: 15_000 });
+    return (await page.locator('#status').textContent())!.trim();
+  };
+
+  test('a blocked Messenger script is reported as not loaded, with the reason', async () => {
+    const { page, widgetUrls } = await openPage('blocked');
+    try {
+      await page.goto(hmacSite.url);
+      const text = await status(page, 'The Messenger did not load');
+      expect(text).toContain(`the Messenger script (https://widget.intercom.io/widget/${APP_ID}) could not be loaded`);
+      expect(text).not.toContain('booted');
+      expect(widgetUrls).toEqual([`https://widget.intercom.io/widget/${APP_ID}`]);
+    } finally {
+      await page.close();
+    }
+  });
+
+  test('a script that loads but never boots is reported after a bounded wait', async () => {
+    const { page } = await openPage('silent');
+    try {
+      await page.goto(slowSite.url);
+      const text = await status(page, 'The Messenger did not load');
+      expect(text).toContain('the Messenger script loaded but did not start within 1.5 s');
+      expect(text).not.toContain('booted for');
+    } finally {
+      await page.close();
+    }
+  });
+
+  test('region au (the backend\'s name) reaches the SDK as its own value; other names are refused', async () => {
+    const { page, events } = await openPage();
+    try {
+      await page.goto(auSite.url);
+      const { settings } = await waitForEvent(events, isLoad);
+      expect(settings).toMatchObject({ app_id: APP_ID, api_base: 'https://api-iam.au.intercom.io' });
+      await waitForText(page, '#status', 'Messenger booted for an anonymous visitor');
+      const refused = await page.evaluate(() => {
+        const w = window as unknown as { AppMessenger: { bootMessenger(o: unknown): Promise<unknown> } };
+        return w.AppMessenger.bootMessenger({ appId: 'tst4pp1d', identityUrl: '/api/intercom-identity', region: 'ap' }).then(
+          () => 'booted',
+          (e: Error) => e.message,
+        );
+      });
+      expect(refused).toBe('bootMessenger: region must be us, eu or au (got ap)');
+    } finally {
+      await page.close();
+    }
+  });
 });

@@ -3,9 +3,10 @@ import { createApi } from './api/client';
 import { ApiProvider } from './api/context';
 import { clearToken, loadToken, saveToken } from './auth/token-store';
 import { SignIn } from './auth/sign-in';
+import { LeaveDialog } from './leave-dialog';
 import { Nav } from './nav';
 import { Page } from './pages';
-import { useRoute } from './router';
+import { confirmLeave, useRoute } from './router';
 
 /** The admin page: sign-in, then the navigation and the page of the route. */
 export function App() {
@@ -56,12 +57,13 @@ export function App() {
             </span>{' '}
             Helpdesk Actions
           </span>
-          <button type="button" className="button subtle small on-dark" onClick={() => signOut(null)}>
+          <button type="button" className="button subtle small on-dark" onClick={() => confirmLeave(() => signOut(null))}>
             Sign out
           </button>
         </header>
         <Nav route={route} />
         <main id="main" ref={main} className="content">
+          <LeaveDialog />
           <Page route={route} />
         </main>
       </div>

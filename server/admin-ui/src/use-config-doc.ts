@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { ApiError, describeError, type FieldIssue } from './api/client';
 import { useApi } from './api/context';
+import { formIssues, withoutChanged } from './components/field-labels';
 
 /** A config document edited as a draft: loaded once, saved with PUT, field errors kept for display. */
 export interface ConfigDoc<D> {
@@ -16,6 +17,8 @@ export interface ConfigDoc<D> {
   attempt: number;
   set(patch: Partial<D>): void;
   save(): Promise<void>;
+  /** Shows errors found elsewhere (a test run) at the fields, as a save's would be. */
+  showIssues(message: string, issues: FieldIssue[]): void;
 }
 
 /** The load/edit/save cycle the settings and User Data API pages share. */
@@ -42,6 +45,17 @@ export function useConfigDoc<A, D>(path: string, fromApi: (a: A) => D, toPayload
     setDraft((d) => (d ? { ...d, ...patch } : d));
     setDirty(true);
     setSaved(null);
+    if (draft && issues.length) {
+      // A field the admin changed no longer has the error it was sent with.
+      const left = withoutChanged(issues, toPayload(draft), toPayload({ ...draft, ...patch }));
+      setIssues(left);
+      if (!left.length) setMessage(null);
+    }
+  };
+  const showIssues = (msg: string, list: FieldIssue[]) => {
+    setIssues(draft ? formIssues(list, toPayload(draft)) : list);
+    setMessage(msg);
+    setAttempt((n) => n + 1);
   };
   const save = async () => {
     if (!draft) return;
@@ -54,12 +68,12 @@ export function useConfigDoc<A, D>(path: string, fromApi: (a: A) => D, toPayload
       setDirty(false);
       setSaved(savedText);
     } catch (err) {
-      setIssues(err instanceof ApiError ? err.details : []);
+      setIssues(err instanceof ApiError ? formIssues(err.details, toPayload(draft)) : []);
       setMessage(describeError(err));
       setAttempt((n) => n + 1);
     } finally {
       setSaving(false);
     }
   };
-  return { draft, loadError, issues, message, saved, saving, dirty, attempt, set, save };
+  return { draft, loadError, issues, message, saved, saving, dirty, attempt, set, save, showIssues };
 }

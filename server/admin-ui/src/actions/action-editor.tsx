@@ -3,11 +3,12 @@ import { ApiError, describeError, type FieldIssue } from '../api/client';
 import { useApi } from '../api/context';
 import type { Action } from '../api/types';
 import { ErrorSummary } from '../components/error-summary';
+import { formIssues } from '../components/field-labels';
 import { withoutEdited } from '../components/issues';
 import { Notice } from '../components/notice';
 import { Tabs, type TabDef } from '../components/tabs';
 import { setFlash, takeFlash } from '../flash';
-import { href, navigate, onLinkClick } from '../router';
+import { href, navigate, onLinkClick, useLeaveGuard } from '../router';
 import { useLoad } from '../use-load';
 import { DeleteAction } from './delete-action';
 import { actionPayload, draftFrom, emptyDraft, tabOf, type ActionDraft, type EditorTab } from './draft';
@@ -16,6 +17,7 @@ import { AuthTab } from './auth-tab';
 import { ParametersTab } from './parameters-tab';
 import { RulesTab } from './rules-tab';
 import { TestPanel } from './test-panel';
+import { UndeclaredVariables } from './undeclared-variables';
 import { VariablesTab } from './variables-tab';
 
 const TABS: { id: EditorTab; label: string }[] = [
@@ -38,11 +40,19 @@ export function ActionEditor({ id }: { id: string | null }) {
   const [saved, setSaved] = useState<string | null>(takeFlash);
   const [saving, setSaving] = useState(false);
   const [attempt, setAttempt] = useState(0);
+  // The payload as loaded or last saved: the draft is "unsaved" while it differs.
+  const [baseline, setBaseline] = useState<string | null>(id ? null : () => JSON.stringify(actionPayload(emptyDraft())));
+  const dirty = draft !== null && baseline !== null && JSON.stringify(actionPayload(draft)) !== baseline;
+  useLeaveGuard(dirty, id ? `${draft?.name || 'this action'}` : 'the new action');
 
   useEffect(() => {
     if (!id) return;
     api.get<Action>(`/v1/actions/${encodeURIComponent(id)}`).then(
-      (a) => setDraft(draftFrom(a)),
+      (a) => {
+        const d = draftFrom(a);
+        setDraft(d);
+        setBaseline(JSON.stringify(actionPayload(d)));
+      },
       (e: unknown) => setLoadError(describeError(e)),
     );
   }, [api, id]);
@@ -60,7 +70,8 @@ export function ActionEditor({ id }: { id: string | null }) {
       if (!left.length) setMessage(null);
     }
   };
-  const showIssues = (msg: string | null, list: FieldIssue[]) => {
+  const showIssues = (msg: string | null, raw: FieldIssue[]) => {
+    const list = formIssues(raw, actionPayload(draft));
     setMessage(msg);
     setIssues(list);
     setAttempt((n) => n + 1);
@@ -77,13 +88,22 @@ export function ActionEditor({ id }: { id: string | null }) {
       const body = actionPayload(draft);
       const a = id ? await api.put<Action>(`/v1/actions/${encodeURIComponent(id)}`, body) : await api.post<Action>('/v1/actions', body);
       showIssues(null, []);
-      setDraft(draftFrom(a));
+      const d = draftFrom(a);
+      setDraft(d);
+      setBaseline(JSON.stringify(actionPayload(d)));
       list.reload();
       if (!id) {
         setFlash(`Action ${a.name} created.`);
-        navigate(`actions/${a.id}`, { replace: true });
+        // Saved: nothing to lose, and the guard has not seen the new baseline yet.
+        navigate(`actions/${a.id}`, { replace: true, force: true });
       } else setSaved(`Saved ${a.name}.`);
     } catch (err) {
+      if (err instanceof ApiError && err.status === 409) {
+        // The only conflict of a save is the name: say it at the name field.
+        const name = draft.name.trim();
+        showIssues('This name is already taken.', [{ path: 'name', message: `another action is already named ${name}: choose a different name` }]);
+        return;
+      }
       const details = err instanceof ApiError ? err.details : [];
       showIssues(describeError(err), details);
     } finally {
@@ -110,12 +130,14 @@ export function ActionEditor({ id }: { id: string | null }) {
           </button>
         </div>
       </div>
-      {message ? <ErrorSummary key={attempt} message={message} issues={issues} onJump={(p) => setTab(tabOf(p))} /> : null}
+      {message ? <ErrorSummary key={attempt} message={message} issues={issues} onJump={(p) => setTab(tabOf(p))} variableNames={draft.variables.map((v) => v.name)} /> : null}
       {saved ? <Notice tone="success">{saved}</Notice> : null}
       <div className="editor-layout">
         <section className="panel editor-form" aria-label="Action settings">
           {/* No submit button: Enter in a field must not save half an action. */}
           <form onSubmit={(e) => e.preventDefault()} noValidate>
+            {/* Keyed by tab: the "declared" note belongs to the tab it was made on. */}
+            <UndeclaredVariables key={tab} draft={draft} set={set} onShowVariables={() => setTab('variables')} />
             <Tabs label="Action settings" idPrefix="action" tabs={tabs} selected={tab} onSelect={(t) => setTab(t as EditorTab)}>
               {(t) =>
                 t === 'endpoint' ? (

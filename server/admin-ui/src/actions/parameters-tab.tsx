@@ -12,7 +12,7 @@ export function ParametersTab({ draft: d, set, issues }: TabProps) {
   return (
     <div className="form-grid">
       <KeyValueEditor legend="Headers" addLabel="Add header" path="headers" rows={d.headers} issues={issues} onChange={(headers) => set({ headers })} secretsByName hint="Values may use {{variables}}. Values of credential headers are masked after saving." />
-      <KeyValueEditor legend="Query parameters" addLabel="Add query parameter" path="query" rows={d.query} issues={issues} onChange={(query) => set({ query })} hint="Added to the URL, percent-encoded." />
+      <KeyValueEditor legend="Query parameters" addLabel="Add query parameter" path="query" rows={d.query} issues={issues} onChange={(query) => set({ query })} secretsByName hint="Added to the URL, percent-encoded. Values of credential parameters are masked after saving." />
       {d.method === 'GET' && d.body.trim() === '' ? (
         <Notice tone="info">GET requests usually have no body. Leave it empty unless your API expects one.</Notice>
       ) : null}

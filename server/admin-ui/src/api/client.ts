@@ -70,8 +70,11 @@ export function describeError(err: unknown): string {
   if (err instanceof ApiError) {
     if (err.status === 401) return 'Your admin token was not accepted (401 Unauthorized). Sign in again.';
     if (err.status === 404) return `Not found: ${err.message}.`;
-    if (err.status === 409) return `Conflict: ${err.message}.`;
-    if (err.status === 400 && err.details.length) return `${capitalize(err.message)}: fix the fields marked below.`;
+    if (err.status === 409) return `${capitalize(err.message)}.`;
+    if (err.status === 400 && err.details.length) {
+      const n = new Set(err.details.map((d) => d.path)).size;
+      return n === 1 ? 'One field needs attention: fix it below.' : `${n} fields need attention: fix them below.`;
+    }
     return capitalize(err.message);
   }
   return err instanceof Error ? err.message : String(err);

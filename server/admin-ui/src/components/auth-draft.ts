@@ -7,6 +7,7 @@ export const AUTH_TYPES: { value: AuthType; label: string }[] = [
   { value: 'bearer', label: 'Bearer token' },
   { value: 'basic', label: 'Basic (user name and password)' },
   { value: 'header', label: 'API key in a header' },
+  { value: 'query', label: 'API key in a query parameter' },
   { value: 'body', label: 'API key in the JSON body' },
 ];
 
@@ -14,7 +15,7 @@ export const AUTH_TYPES: { value: AuthType; label: string }[] = [
 export interface AuthDraft {
   type: AuthType;
   username: string;
-  /** Header name or body field name. */
+  /** Header, query parameter or body field name. */
   name: string;
   /** What the admin typed; empty keeps the stored secret. */
   secret: string;
@@ -30,11 +31,11 @@ export function secretPath(type: AuthType): string {
 
 export function authDraftFrom(a: Auth | undefined): AuthDraft {
   const auth = a ?? { type: 'none' as const };
-  const mask = auth.type === 'bearer' ? auth.token : auth.type === 'basic' ? auth.password : auth.type === 'header' || auth.type === 'body' ? auth.value : null;
+  const mask = auth.type === 'bearer' ? auth.token : auth.type === 'basic' ? auth.password : auth.type === 'header' || auth.type === 'query' || auth.type === 'body' ? auth.value : null;
   return {
     type: auth.type,
     username: auth.type === 'basic' ? auth.username : '',
-    name: auth.type === 'header' || auth.type === 'body' ? auth.name : '',
+    name: auth.type === 'header' || auth.type === 'query' || auth.type === 'body' ? auth.name : '',
     secret: '',
     storedType: auth.type,
     storedMask: mask,
@@ -58,6 +59,8 @@ export function authPayload(d: AuthDraft): Auth {
       return { type: 'basic', username: d.username, password: secret };
     case 'header':
       return { type: 'header', name: d.name, value: secret };
+    case 'query':
+      return { type: 'query', name: d.name, value: secret };
     case 'body':
       return { type: 'body', name: d.name, value: secret };
   }

@@ -33,11 +33,11 @@ export function AuthFields({ value: d, onChange, issues }: AuthFieldsProps) {
           {(a) => <input {...a} autoComplete="off" value={d.username} onChange={(e) => set({ username: e.target.value })} />}
         </Field>
       ) : null}
-      {d.type === 'header' || d.type === 'body' ? (
+      {d.type === 'header' || d.type === 'query' || d.type === 'body' ? (
         <Field
           id={fieldId('auth.name')}
-          label={d.type === 'header' ? 'Header name' : 'Body field name'}
-          hint={d.type === 'header' ? 'For example X-API-Key.' : 'Added to the JSON body, for example api_key.'}
+          label={d.type === 'header' ? 'Header name' : d.type === 'query' ? 'Query parameter name' : 'Body field name'}
+          hint={d.type === 'header' ? 'For example X-API-Key.' : d.type === 'query' ? 'Added to the URL, for example api_key.' : 'Added to the JSON body, for example api_key.'}
           error={issueAt(issues, 'auth.name')}
         >
           {(a) => <input {...a} spellCheck={false} value={d.name} onChange={(e) => set({ name: e.target.value })} />}

@@ -1,30 +1,35 @@
 import { useEffect, useRef } from 'react';
 import type { FieldIssue } from '../api/client';
-import { fieldId } from './issues';
+import { labelOf } from './field-labels';
+import { fieldId, issueAt } from './issues';
 
 interface ErrorSummaryProps {
   message: string;
   issues: readonly FieldIssue[];
   /** Shows the field of a path (switching tabs if needed) before it is focused. */
   onJump?: (path: string) => void;
+  /** Names of the variables, so "variables.1.name" reads "Variable 2 (order_number) name". */
+  variableNames?: readonly string[];
 }
 
 /**
  * The API's error at the top of a form, each field issue a link to its field. Focused when it
  * mounts only (give it a new `key` per attempt), so fixing fields does not steal focus.
  */
-export function ErrorSummary({ message, issues, onJump }: ErrorSummaryProps) {
+export function ErrorSummary({ message, issues, onJump, variableNames }: ErrorSummaryProps) {
   const ref = useRef<HTMLDivElement>(null);
+  // One line per field, its messages together (as under the field itself).
+  const byField = [...new Set(issues.map((i) => i.path))].map((path) => ({ path, message: issueAt(issues, path)! }));
   useEffect(() => {
     ref.current?.focus();
   }, []);
   return (
     <div ref={ref} className="notice notice-error error-summary" role="alert" tabIndex={-1}>
       <strong className="notice-title">{message}</strong>
-      {issues.length ? (
+      {byField.length ? (
         <ul>
-          {issues.map((i, n) => (
-            <li key={`${i.path}-${n}`}>
+          {byField.map((i) => (
+            <li key={i.path}>
               <a
                 href={`#${fieldId(i.path)}`}
                 onClick={(e) => {
@@ -34,7 +39,7 @@ export function ErrorSummary({ message, issues, onJump }: ErrorSummaryProps) {
                   requestAnimationFrame(() => document.getElementById(fieldId(i.path))?.focus());
                 }}
               >
-                {i.path || 'request'}
+                {labelOf(i.path, variableNames)}
               </a>
               : {i.message}
             </li>

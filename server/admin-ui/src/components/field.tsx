@@ -14,18 +14,21 @@ interface FieldProps {
   error?: string | undefined;
   /** Optional marker shown after the label. */
   optional?: boolean;
+  /** Required marker shown after the label (where the form mixes both). */
+  required?: boolean;
   className?: string;
   children: (a11y: InputA11y) => ReactNode;
 }
 
 /** A labelled form field with its hint and the API's error right under the input. */
-export function Field({ id, label, hint, error, optional, className, children }: FieldProps) {
+export function Field({ id, label, hint, error, optional, required, className, children }: FieldProps) {
   const describedBy = [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ');
   return (
     <div className={`field${error ? ' has-error' : ''}${className ? ` ${className}` : ''}`}>
       <label htmlFor={id}>
         {label}
         {optional ? <span className="optional"> (optional)</span> : null}
+        {required ? <span className="required"> (required)</span> : null}
       </label>
       {hint ? (
         <div id={`${id}-hint`} className="hint">

@@ -2,6 +2,7 @@ import type { EndpointTestResult } from '../api/types';
 import { formatDuration } from '../format';
 import { JsonView } from './json-view';
 import { MethodBadge, StatusBadge } from './status-badge';
+import { testOutcome } from './test-outcome';
 
 interface TestResultProps {
   result: EndpointTestResult;
@@ -15,24 +16,37 @@ export function TestResult({ result, onPickField, picked }: TestResultProps) {
   const r = result;
   const body = r.response?.body;
   const structured = body !== null && typeof body === 'object';
+  const o = testOutcome(r);
   return (
     <section className="test-result" aria-labelledby="test-result-title">
       <h3 id="test-result-title" className="result-title">
-        Result <StatusBadge ok={r.ok} status={r.response?.status} errorType={r.error?.type} /> <span className="muted">in {formatDuration(r.durationMs)}</span>
+        Result <StatusBadge ok={r.ok} status={r.response?.status} errorType={r.error?.type} /> {o.sent ? <span className="muted">in {formatDuration(r.durationMs)}</span> : null}
       </h3>
-      {r.warning ? <p className="notice notice-warning">{r.warning}</p> : null}
-      {r.error ? (
-        <p className="notice notice-error">
-          <strong>{r.error.type}</strong>: {r.error.message}
+      <div className={`notice test-outcome ${o.sent && r.ok ? 'notice-success' : o.sent ? 'notice-warning' : 'notice-error'}`}>
+        <p>
+          <strong>{o.headline}</strong> {o.detail}
         </p>
-      ) : null}
+        {o.reasons.length ? (
+          <ul>
+            {o.reasons.map((x) => (
+              <li key={x}>{x}</li>
+            ))}
+          </ul>
+        ) : null}
+        {o.writeNote ? <p>{o.writeNote}</p> : null}
+      </div>
 
-      <h4>Request sent</h4>
+      <h4>{o.requestTitle}</h4>
       <p className="call-request">
         <MethodBadge method={r.request.method} /> <code className="url">{r.request.url}</code>
       </p>
-      <HeaderTable headers={r.request.headers} caption="Request headers (secrets masked)" />
-      {r.request.body ? <pre className="excerpt">{r.request.body}</pre> : null}
+      <HeaderTable headers={r.request.headers} caption="Request headers" />
+      {r.request.body ? (
+        <>
+          <h5 className="sub-title">Request body</h5>
+          <pre className="excerpt request-body">{pretty(r.request.body)}</pre>
+        </>
+      ) : null}
 
       {r.response ? (
         <>
@@ -53,6 +67,15 @@ export function TestResult({ result, onPickField, picked }: TestResultProps) {
       ) : null}
     </section>
   );
+}
+
+/** A JSON body indented for reading; anything else as it came. */
+function pretty(text: string): string {
+  try {
+    return JSON.stringify(JSON.parse(text), null, 2);
+  } catch {
+    return text;
+  }
 }
 
 function HeaderTable({ headers, caption }: { headers: Record<string, string>; caption?: string }) {

@@ -3,6 +3,7 @@ import { ErrorSummary } from '../components/error-summary';
 import { Field } from '../components/field';
 import { fieldId, issueAt } from '../components/issues';
 import { Notice } from '../components/notice';
+import { useLeaveGuard } from '../router';
 import { useConfigDoc } from '../use-config-doc';
 import { IntercomFields } from './intercom-fields';
 import { settingsDraftFrom, settingsPayload, type SettingsDraft } from './settings-draft';
@@ -10,12 +11,13 @@ import { ZendeskFields } from './zendesk-fields';
 
 /** Agent settings and helpdesk credentials (secrets masked, kept unless retyped). */
 export function SettingsPage() {
-  const { draft, loadError, issues, message, saved, saving, attempt, set, save } = useConfigDoc<Settings, SettingsDraft>(
+  const { draft, loadError, issues, message, saved, saving, dirty, attempt, set, save } = useConfigDoc<Settings, SettingsDraft>(
     '/v1/settings',
     settingsDraftFrom,
     settingsPayload,
     'Settings saved.',
   );
+  useLeaveGuard(dirty, 'the settings');
 
   if (loadError) return <Notice tone="error" title="The settings could not be loaded">{loadError}</Notice>;
   if (!draft) return <p className="muted">Loading…</p>;

@@ -8,18 +8,20 @@ import { JsonBodyField } from '../components/json-body-field';
 import { KeyValueEditor } from '../components/key-value-editor';
 import { Notice } from '../components/notice';
 import { ResponseFields } from '../components/response-fields';
+import { useLeaveGuard } from '../router';
 import { useConfigDoc } from '../use-config-doc';
 import { UserDataTest } from './user-data-test';
 import { userDataDraftFrom, userDataPayload, type UserDataDraft } from './user-data-draft';
 
 /** The User Data API: called with a verified customer's email; its answer is context for the AI. */
 export function UserDataPage() {
-  const { draft, loadError, issues, message, saved, saving, dirty, attempt, set, save } = useConfigDoc<UserDataApi, UserDataDraft>(
+  const { draft, loadError, issues, message, saved, saving, dirty, attempt, set, save, showIssues } = useConfigDoc<UserDataApi, UserDataDraft>(
     '/v1/user-data-api',
     userDataDraftFrom,
     userDataPayload,
     'User Data API saved.',
   );
+  useLeaveGuard(dirty, 'the User Data API');
 
   if (loadError) return <Notice tone="error" title="The User Data API could not be loaded">{loadError}</Notice>;
   if (!draft) return <p className="muted">Loading…</p>;
@@ -60,7 +62,7 @@ export function UserDataPage() {
               <AuthFields value={draft.auth} onChange={(auth) => set({ auth })} issues={issues} />
             </fieldset>
             <KeyValueEditor legend="Headers" addLabel="Add header" path="headers" rows={draft.headers} issues={issues} onChange={(headers) => set({ headers })} secretsByName />
-            <KeyValueEditor legend="Query parameters" addLabel="Add query parameter" path="query" rows={draft.query} issues={issues} onChange={(query) => set({ query })} />
+            <KeyValueEditor legend="Query parameters" addLabel="Add query parameter" path="query" rows={draft.query} issues={issues} onChange={(query) => set({ query })} secretsByName />
             {draft.method === 'POST' ? <JsonBodyField id={fieldId('body')} value={draft.body} onChange={(body) => set({ body })} known={isContextVariable} error={issueAt(issues, 'body')} /> : null}
             <div className="two-col">
               <Field id={fieldId('timeoutMs')} label="Timeout (milliseconds)" error={issueAt(issues, 'timeoutMs')}>
@@ -73,7 +75,7 @@ export function UserDataPage() {
             <ResponseFields fields={draft.fields} onChange={(fields) => set({ fields })} issues={issues} />
           </div>
         </section>
-        <UserDataTest dirty={dirty} onPickField={pick} picked={new Set(draft.fields)} />
+        <UserDataTest config={userDataPayload(draft)} dirty={dirty} onIssues={showIssues} onPickField={pick} picked={new Set(draft.fields)} />
       </div>
     </div>
   );
