@@ -31,7 +31,7 @@ export interface ConversationSummary {
 }
 
 /** `GET /v1/conversations/:id`. */
-export type ConversationDetail = Omit<Conversation, 'failures' | 'tenantId'> & { calls: CallRecord[] };
+export type ConversationDetail = Omit<Conversation, 'failures' | 'tenantId'> & { calls: CallRecord[]; proposals: Proposal[] };
 
 /** The answer of one conversation turn. */
 export interface TurnResponse {

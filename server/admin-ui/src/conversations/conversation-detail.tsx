@@ -83,10 +83,10 @@ export function ConversationDetail({ id }: { id: string }) {
           ))}
         </section>
       ) : null}
-      {c.pending.length ? (
+      {c.proposals.length ? (
         <section>
           <h2>Proposed write actions</h2>
-          {c.pending.map((p) => (
+          {c.proposals.map((p) => (
             <ProposalItem key={p.id} proposal={p} />
           ))}
         </section>
