@@ -38,7 +38,8 @@ export function violationsOf(state: PolicyState, turn: number, kind: 'say' | 'co
     const why = refused ? ' (refused by the server)' : c.ok || c.status !== null ? ' (and the server ran it)' : '';
     const audience = rule ? rule.audience === 'verified' && !state.verified : refused && /identity-verified/i.test(c.errorMessage ?? '');
     if (audience) out.push({ kind: 'audience', action: c.action, turn, refused, message: `${c.action} called for an unverified customer${why}` });
-    const missing = rule ? (rule.requires ?? []).filter((r) => !state.succeeded.has(r)) : refused && /must succeed/i.test(c.errorMessage ?? '') ? ['a required action'] : [];
+    // One violation per attempt: a call the customer may not make at all is not also early.
+    const missing = audience ? [] : rule ? (rule.requires ?? []).filter((r) => !state.succeeded.has(r)) : refused && /must succeed/i.test(c.errorMessage ?? '') ? ['a required action'] : [];
     if (missing.length) out.push({ kind: 'requires', action: c.action, turn, refused, message: `${c.action} called before ${missing.join(', ')} succeeded${why}` });
     const ran = !NOT_RUN.has(c.errorType ?? '');
     if (rule?.confirm && ran) {

@@ -40,6 +40,7 @@ export async function startRetailApi(opts: RetailApiOptions = {}) {
   const overlays = new Map<string, Map<string, Order>>();
   const replays = new Map<string, Answer>();
   const writes: FixtureWrite[] = [];
+  const requests: { method: string; path: string; conversationId: string | null }[] = [];
 
   const ordersOf = (conversation: string | null): Map<string, Order> => {
     const key = conversation ?? '';
@@ -133,6 +134,7 @@ export async function startRetailApi(opts: RetailApiOptions = {}) {
       const replayKey = idem ? `${method} ${url.pathname} ${idem}` : null;
       const replay = replayKey ? replays.get(replayKey) : undefined;
       if (replay) return send(replay);
+      if (requests.length < MAX_OVERLAYS) requests.push({ method, path: url.pathname, conversationId: conversation });
       const answer = route(method, url, body, conversation);
       if (method !== 'GET') {
         writes.push({ method, path: url.pathname, conversationId: conversation, idempotencyKey: idem, body, status: answer.status });
@@ -150,6 +152,8 @@ export async function startRetailApi(opts: RetailApiOptions = {}) {
     url: `http://${opts.host ?? '127.0.0.1'}:${addr.port}`,
     /** Every write received, in order. */
     writes,
+    /** Every request received (the first 10 000), in order. */
+    requests,
     close: () =>
       new Promise<void>((r) => {
         server.closeAllConnections();
