@@ -42,7 +42,7 @@ export class Progress {
     if (!this.enabled) return;
     const width = 24;
     const filled = total ? Math.round((done / total) * width) : width;
-    const text = `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total} trials  ${label}`.slice(0, (this.stream.columns ?? 80) - 1);
+    const text = `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total} trials  ${label}`.slice(0, (this.stream.columns || 80) - 1);
     this.stream.write(`\r${text}${' '.repeat(Math.max(0, this.last.length - text.length))}`);
     this.last = text;
   }

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startServer } from '../server/src/server';
+import { startServer } from '../server/src/app';
 
 /** An in-process server on a throw-away embedded store, for an eval run without `--server`. */
 export interface LocalServer {

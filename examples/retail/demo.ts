@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { EvalClient } from '../../eval/client';
 import { applyExport, loadExportFile } from '../../eval/export-file';
-import { startServer } from '../../server/src/server';
+import { startServer } from '../../server/src/app';
 import { startFakeOpenAI } from '../../test/support/fake-openai';
 import { startRetailApi } from './fixture';
 import { retailScript } from './scripted';
