@@ -3,8 +3,9 @@ import { call, dataOf, errorType, resultOf, say, type ScenarioScript } from './h
 /** Verifies, proposes the cancellation, asks to confirm; reports the outcome after the confirmation. */
 const script: ScenarioScript = (v) => {
   if (v.replies.length > 0) {
-    // After the customer's confirmation the server ran the proposal: report what it returned.
-    const done = /"status":\s*"cancelled"/.test(v.text) || /cancelled/i.test(v.text);
+    // After the confirmation the server ran the proposal; its result reaches the model as a
+    // message or in the system prompt, depending on the channel: look in both.
+    const done = /cancelled/i.test(`${v.text}\n${v.system}`);
     return say(done ? 'Done: order W1001 is cancelled, and the refund goes back to your original payment method.' : 'The cancellation did not go through. A teammate will follow up.');
   }
   if (!resultOf(v, 'verify_customer')) return call('verify_customer', { zip: '94103' });

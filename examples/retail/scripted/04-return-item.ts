@@ -3,7 +3,7 @@ import { call, dataOf, errorType, resultOf, say, type ScenarioScript } from './h
 /** Verifies, finds the item id in the order, proposes the return, reports it after confirmation. */
 const script: ScenarioScript = (v) => {
   if (v.replies.length > 0) {
-    const ok = /return requested/i.test(v.text);
+    const ok = /return requested/i.test(`${v.text}\n${v.system}`);
     return say(ok ? 'Your return of the headphones is started; the refund of 199.00 USD goes to your original payment method.' : 'The return did not go through. A teammate will follow up.');
   }
   if (!resultOf(v, 'verify_customer')) return call('verify_customer', { zip: '94103' });
