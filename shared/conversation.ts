@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { MockResponse } from './action';
+import { CallRecordSchema, CHANNELS, RequestEchoSchema } from './api/common';
 
 /** The customer of a conversation, as the channel reports them. */
 export const Customer = z
@@ -33,70 +34,42 @@ export const NextMessage = z.strictObject({
   message: z.string().min(1, 'message must not be empty').max(8000).describe('The customer message'),
 });
 
-export type Channel = 'api' | 'playground' | 'zendesk' | 'intercom';
+export type Channel = (typeof CHANNELS)[number];
 
 /** One logged outbound call; secrets masked. */
-export interface CallRecord {
-  id: string;
-  conversationId: string | null;
-  turnId: string | null;
-  action: string;
-  method: string;
-  url: string;
-  status: number | null;
-  ok: boolean;
-  durationMs: number;
-  errorType?: string;
-  errorMessage?: string;
-  requestHeaders: Record<string, string>;
-  responseExcerpt: string;
-  at: string;
-  /** The version of the action that was called. */
-  actionVersion?: number;
-  /** The channel of the conversation (or of the test run). */
-  channel?: string;
-  /** `real`: the customer API was called; `mock`: a configured mock answered; `dry`: nothing was sent. */
-  mode?: 'real' | 'mock' | 'dry';
-  /** A test run from the admin page, not a conversation: left out of the statistics. */
-  test?: boolean;
-  /** The proposal this call ran (a confirmed write action). */
-  proposalId?: string;
-  /** The arguments the model gave (validated; secrets masked). */
-  arguments?: Record<string, unknown>;
-}
+export type CallRecord = z.infer<typeof CallRecordSchema>;
 
 /** Where a proposal is: pending -> confirmed -> running -> done | failed; or declined / expired. */
-export type ProposalStatus = 'pending' | 'confirmed' | 'running' | 'done' | 'failed' | 'declined' | 'expired';
+export const PROPOSAL_STATUSES = ['pending', 'confirmed', 'running', 'done', 'failed', 'declined', 'expired'] as const;
+export type ProposalStatus = (typeof PROPOSAL_STATUSES)[number];
 
 /** The request a proposal will send, values filled in and secrets masked. */
-export interface RenderedRequest {
-  method: string;
-  url: string;
-  headers: Record<string, string>;
-  body: string | null;
-}
+export type RenderedRequest = z.infer<typeof RequestEchoSchema>;
 
 /** A write action the model asked for that waits for (or went past) an explicit confirmation. */
-export interface Proposal {
-  id: string;
-  conversationId: string;
-  action: string;
-  actionId: string;
-  actionVersion: number;
-  arguments: Record<string, unknown>;
-  /** Exactly what will be sent, shown to whoever confirms. */
-  request: RenderedRequest;
-  /** Shorthands of request.method and request.url for lists. */
-  method: string;
-  url: string;
-  /** The turn that proposed it. */
-  turnId: string;
-  status: ProposalStatus;
-  createdAt: string;
-  updatedAt: string;
-  expiresAt: string;
-  result?: { ok: boolean; status: number | null; errorType?: string; excerpt: string };
-}
+export const ProposalSchema = z
+  .object({
+    id: z.string(),
+    conversationId: z.string(),
+    action: z.string().describe('Action name'),
+    actionId: z.string(),
+    actionVersion: z.number().describe('The version of the action it will run; a changed action is not run'),
+    arguments: z.record(z.string(), z.unknown()).describe('The arguments the model gave'),
+    request: RequestEchoSchema.describe('Exactly what will be sent, shown to whoever confirms'),
+    method: z.string().describe('Shorthand of request.method'),
+    url: z.string().describe('Shorthand of request.url'),
+    turnId: z.string().describe('The turn that proposed it'),
+    status: z.enum(PROPOSAL_STATUSES),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+    expiresAt: z.string().describe('After this, it can no longer be confirmed'),
+    result: z
+      .object({ ok: z.boolean(), status: z.number().nullable(), errorType: z.string().optional(), excerpt: z.string() })
+      .optional()
+      .describe('The outcome once it ran'),
+  })
+  .describe('A write action waiting for (or past) its confirmation');
+export type Proposal = z.infer<typeof ProposalSchema>;
 
 export interface Message {
   role: 'user' | 'assistant';

@@ -42,7 +42,7 @@ export function describeRecordsContract(getStore: () => Store): void {
       const [a] = await tenants();
       const full = call(randomUUID(), 'cancel_order', { actionVersion: 4, channel: 'intercom', mode: 'mock', test: false, proposalId: randomUUID() });
       const test = call(null, 'lookup_order', { test: true, mode: 'dry', channel: 'playground' });
-      const empty = call(randomUUID(), '', { ok: false, status: null, errorType: 'unknown_action', errorMessage: '' });
+      const empty = call(randomUUID(), '', { ok: false, status: null, errorType: 'not_allowed', errorMessage: '' });
       await store.addCalls(a.id, [full, test, empty]);
       expect(await store.listCalls(a.id, {})).toEqual([empty, test, full]);
       // A tenant may be named "" too (SQLite's NOT NULL accepts it; so must MongoDB's schema).

@@ -1,17 +1,8 @@
 import type { ActionContext, Auth, HttpMethod, KeyValue, ResponseShape, Variable } from '../../../shared/action';
 
-/** Why a call failed; DESIGN.md's list. The last three are set by the agent, not the engine. */
-export type CallErrorType =
-  | 'timeout'
-  | 'network'
-  | 'blocked'
-  | 'http_4xx'
-  | 'http_5xx'
-  | 'invalid_response'
-  | 'too_large'
-  | 'missing_variables'
-  | 'not_allowed'
-  | 'needs_confirmation';
+/** Why a call failed: the one list, in shared/api/common.ts. The last three are set by the agent, not the engine. */
+export type { CallErrorType } from '../../../shared/api/common';
+import type { CallErrorType } from '../../../shared/api/common';
 
 /** What the engine needs to make a call: an action or the User Data API. */
 export interface Endpoint {
