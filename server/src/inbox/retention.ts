@@ -1,7 +1,9 @@
 import { EventEmitter } from 'node:events';
 import type { Logger } from '../logger';
 import type { Store } from '../store';
-import type { PruneCounts } from '../store/port';
+
+/** How many rows of each kind were deleted. */
+export type PruneCounts = Awaited<ReturnType<Store['prune']>>;
 
 /** How the retention job runs; tests shorten the delays and inject the clock. */
 export interface RetentionOptions {
