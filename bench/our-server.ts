@@ -11,7 +11,7 @@ export const LOOKUP_ORDER = {
   description: 'Look up an order when the customer asks where it is',
   method: 'GET',
   auth: { type: 'bearer', token: 'sk_live_bench_0123456789' },
-  variables: [{ name: 'order_number', type: 'string', description: 'The order number', example: 'A-1' }],
+  variables: [{ name: 'order_number', type: 'string' as const, description: 'The order number', example: 'A-1' }],
   response: { fields: ['status', 'tracking', 'eta'], maxChars: 4000 },
 };
 

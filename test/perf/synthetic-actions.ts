@@ -57,7 +57,7 @@ export function syntheticActions(n: number, apiBase = 'https://api.example.com')
         if (out.length >= n) return out;
         const name = [verb.key.replace('-', '_'), d.key, system].filter(Boolean).join('_');
         const where = system ? ` in the ${system.toUpperCase()} back office` : '';
-        const description = `${verb.text} ${d.words}${where}. Use it when the customer asks about their ${d.words}; ask for ${d.vars.map((v) => v.name.replace(/_/g, ' ')).join(' and ')} first.`;
+        const description = `${verb.text} ${d.words}${where}. Ask the customer for the ${d.vars.map((v) => v.name.replace(/_/g, ' ')).join(' and ')} first.`;
         const write = ['cancel', 'update', 'create', 'escalate'].includes(verb.key);
         out.push({
           name,

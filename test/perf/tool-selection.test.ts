@@ -1,3 +1,4 @@
+import { ActionInput } from '../../shared/action';
 import { DEFAULT_TOOL_SELECTION_BOUND, selectTools, ToolIndex, ToolIndexCache, type SelectableAction } from '../../server/src/agent/tool-selection';
 import { approxTokens, syntheticActions, toolDefinitions } from './synthetic-actions';
 
@@ -91,6 +92,11 @@ describe('selectTools', () => {
     // Flat: the same count of tools at 100 and 1000 actions, of similar size.
     expect(Math.abs(tokensAt(1000) - tokensAt(100))).toBeLessThan(tokensAt(100) * 0.25);
   });
+});
+
+test('the synthetic catalogue is 1000 valid, distinct actions', () => {
+  for (const a of catalogue) expect(ActionInput.safeParse(a).error).toBeUndefined();
+  expect(new Set(catalogue.map((a) => a.name)).size).toBe(1000);
 });
 
 describe('ToolIndexCache', () => {
