@@ -37,6 +37,20 @@ export const EnvSchema = z.object({
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
   INBOX_LEASE_MS: z.coerce.number().int().min(1000).max(3_600_000).default(120_000),
   TURN_DEADLINE_MS: z.coerce.number().int().min(1000).max(600_000).default(60_000),
+  TOOL_SELECTION_BOUND: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(128)
+    .default(24)
+    .describe('Past this many enabled actions, each model round is offered only the most relevant ones (OpenAI takes at most 128 tools)'),
+  RETENTION_DAYS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(36_500)
+    .default(90)
+    .describe('Conversations, calls, audit entries and finished proposals older than this are deleted (hourly)'),
 });
 
 /** The parsed configuration. */

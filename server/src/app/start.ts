@@ -10,7 +10,7 @@ import { loadConfig, type Config } from '../config';
 import { createApp } from '../http';
 import type { AppContext } from '../http';
 import { hashToken, newAdminToken } from '../http';
-import { InboxWorker, type InboxHandler, type WorkerOptions } from '../inbox';
+import { InboxWorker, RetentionJob, type InboxHandler, type RetentionOptions, type WorkerOptions } from '../inbox';
 import { createLogger, type Logger } from '../logger';
 import { Metrics } from '../metrics';
 import { Outbound } from '../net';
@@ -24,6 +24,8 @@ export interface StartOptions {
   worker?: Partial<WorkerOptions>;
   /** Extra retry base for the executor (tests make it short). */
   retryBaseMs?: number;
+  /** Retention job timing and clock (tests make them short); `days` comes from RETENTION_DAYS. */
+  retention?: Partial<Omit<RetentionOptions, 'days'>>;
 }
 
 export interface RunningServer {
@@ -35,6 +37,8 @@ export interface RunningServer {
   log: Logger;
   /** Set when this start created the first tenant. */
   bootstrapToken?: string;
+  /** Deletes old conversations, calls and audit entries (RETENTION_DAYS); emits `swept`. */
+  retention: RetentionJob;
   close(): Promise<void>;
 }
 
@@ -62,6 +66,8 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
   });
   server.keepAliveTimeout = 65_000;
   worker.start();
+  const retention = new RetentionJob(store, log, { days: config.RETENTION_DAYS, ...opts.retention });
+  retention.start();
   const port = (server.address() as AddressInfo).port;
   const url = `http://${config.HOST === '0.0.0.0' || config.HOST === '::' ? '127.0.0.1' : config.HOST}:${port}`;
   log.info({ url, store: store.kind }, 'server listening');
@@ -79,13 +85,14 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
         });
         server.closeIdleConnections();
       });
+      await retention.stop();
       await worker!.stop();
       await outbound.close();
       await store.close();
       log.info('server stopped');
     })());
 
-  return { url, port, config, store, ctx, log, close, ...(bootstrapToken ? { bootstrapToken } : {}) };
+  return { url, port, config, store, ctx, log, retention, close, ...(bootstrapToken ? { bootstrapToken } : {}) };
 }
 
 /** On an empty store: the `default` tenant, its admin token in DATA_DIR/admin-token (0600). */

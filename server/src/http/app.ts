@@ -10,6 +10,7 @@ import { actionRoutes } from './routes/actions';
 import { settingsRoutes, userDataApiRoutes } from './routes/config-docs';
 import { conversationRoutes } from './routes/conversations';
 import { logRoutes } from './routes/logs';
+import { statsRoutes } from './routes/stats';
 import { tenantRoutes } from './routes/tenants';
 import { tokenRoutes } from './routes/tokens';
 import { mountZendeskSidebar } from './routes/zendesk-sidebar';
@@ -62,9 +63,11 @@ export function createApp(ctx: AppContext): Express {
   app.use('/v1/actions', actionRoutes(ctx));
   app.use('/v1/user-data-api', userDataApiRoutes(ctx));
   app.use('/v1/settings', settingsRoutes(ctx));
-  app.use('/v1/conversations', conversationRoutes(ctx));
   app.use('/v1/tokens', tokenRoutes(ctx));
+  // Before the conversation routes: GET /v1/conversations (the paged list) is served by the logs.
   app.use('/v1', logRoutes(ctx));
+  app.use('/v1/stats', statsRoutes(ctx));
+  app.use('/v1/conversations', conversationRoutes(ctx));
 
   mountAdmin(app);
   app.use(notFound);

@@ -45,6 +45,8 @@ export async function runEndpointTest(
     requestHeaders: r.request.headers,
     responseExcerpt: (r.modelText ?? '').slice(0, 500),
     at: new Date().toISOString(),
+    // A test run from the admin page: logged, but kept out of the action statistics.
+    test: true,
   };
   await ctx.store.addCalls(tenantId, [call]);
   const write = WRITE_METHODS.has(endpoint.method);
