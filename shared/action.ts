@@ -237,6 +237,7 @@ export const ActionInput = z
       .default([])
       .describe('Actions that must have succeeded earlier in the same conversation (e.g. verify_customer)'),
     confirm: z.boolean().optional().describe('Ask the customer (or agent) to confirm before calling; default true for POST, PUT, PATCH, DELETE'),
+    pinned: z.boolean().default(false).describe('Always offered to the AI, even when the tenant has more actions than are offered at once'),
     mock: MockResponse.nullable().default(null).describe('The answer used instead of the API in sandbox conversations (the playground); null: reads call the API, writes are dry runs'),
   })
   .superRefine((a, ctx) => {

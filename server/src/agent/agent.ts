@@ -11,15 +11,15 @@ import type { Logger } from '../logger';
 import type { Metrics } from '../metrics';
 import type { Outbound } from '../net';
 import type { Store, StoredProposal } from '../store';
-import { contextOf, defaultSettings, errSummary, MalformedOutput, newConversation, parseArgs } from './context';
+import { contextOf, errSummary, MalformedOutput, newConversation, parseArgs } from './context';
 import { DEFAULT_LIMITS, type AgentLimits } from './limits';
 import { systemPrompt } from './prompt';
 import { Confirmations, type ConfirmOutcome } from './confirmations';
 import { expireOverdue, publicProposal } from './proposals';
 import { callFromResult } from './records';
-import { scrubCall, tenantScrubber } from './scrub';
+import { scrubCall } from './scrub';
+import { TenantConfigCache, type TenantConfig } from './tenant-config';
 import { toolCall } from './tool-call';
-import { toolFor } from './tools';
 import { typedAnswer } from './typed-confirmation';
 import type { TurnMode, TurnState } from './turn-state';
 
@@ -53,6 +53,7 @@ export interface AgentDeps {
  */
 export class Agent {
   private readonly llm: OpenAI;
+  private readonly configs: TenantConfigCache;
   readonly limits: AgentLimits;
   /** Confirm, decline and run proposals (the API, the sidebar, typed answers, Intercom buttons). */
   readonly confirmations: Confirmations;
@@ -72,6 +73,7 @@ export class Agent {
       logLevel: 'off',
     });
     this.confirmations = new Confirmations(deps, (conv) => this.save(conv, []));
+    this.configs = new TenantConfigCache(deps.store);
   }
 
   /** Starts a conversation with its first message. */
@@ -110,13 +112,11 @@ export class Agent {
     const signal = AbortSignal.timeout(config.TURN_DEADLINE_MS);
     // One round trip to the store instead of several (it matters on MongoDB).
     const wantsUserData = !conv.userData && conv.customer.verified && !!conv.customer.email;
-    const [stored, actions, uda, proposals] = await Promise.all([
-      store.getSettings(tenantId),
-      store.listActions(tenantId),
-      store.getUserDataApi(tenantId),
+    const [cfg, proposals] = await Promise.all([
+      this.configs.get(tenantId),
       conv.version > 0 ? store.listProposals(tenantId, conv.id) : Promise.resolve([] as StoredProposal[]),
     ]);
-    const settings = stored ?? defaultSettings();
+    const { settings, userDataApi: uda } = cfg;
     conv.messages.push({ role: 'user', content: message, at: now.toISOString(), turnId });
 
     const state: TurnState = {
@@ -131,15 +131,16 @@ export class Agent {
       callCount: 0,
       context: contextOf(conv, settings, now),
       signal,
-      scrub: tenantScrubber(actions, uda, settings),
+      scrub: cfg.scrub,
+      offered: [],
       proposals: await expireOverdue(store, proposals, now.getTime()),
     };
     if (wantsUserData && uda) await this.loadUserData(state, uda);
-    for (const a of actions) {
-      if (!a.enabled) continue;
-      if (a.audience === 'verified' && !conv.customer.verified) state.hidden.add(a.name);
-      else state.tools.set(a.name, toolFor(a));
+    for (const [name, tool] of cfg.tools) {
+      if (tool.action.audience === 'verified' && !conv.customer.verified) state.hidden.add(name);
+      else state.tools.set(name, tool);
     }
+    state.offered = this.offered(state, cfg);
 
     let reply: string | null = null;
     let prefix: ChatCompletionMessageParam[] = [];
@@ -172,7 +173,7 @@ export class Agent {
     const history = s.conv.messages.slice(-this.limits.historyMessages).map((m): ChatCompletionMessageParam => ({ role: m.role, content: m.content }));
     const pending = s.proposals.filter((p) => p.status === 'pending');
     const messages: ChatCompletionMessageParam[] = [{ role: 'system', content: systemPrompt(s.settings, s.conv, new Date(), s.mode, pending) }, ...history, ...prefix];
-    const tools = [...s.tools.values()].map((t) => t.tool);
+    const tools = s.offered.map((name) => s.tools.get(name)!.tool);
     const model = s.settings.model || this.deps.config.OPENAI_MODEL;
     const deps = { store: this.deps.store, executor: this.deps.executor, metrics: this.deps.metrics, limits: this.limits };
 
@@ -207,6 +208,21 @@ export class Agent {
     }
     this.deps.log.warn({ conversationId: s.conv.id }, 'round bound reached without a reply');
     return null;
+  }
+
+  /**
+   * The tools the model sees this turn: all of them up to the bound; past it, the most
+   * relevant to the conversation, plus the pinned ones and those already used. Every rule
+   * still applies to every action: a tool not offered is refused like an unknown one.
+   */
+  private offered(s: TurnState, cfg: TenantConfig): string[] {
+    const names = [...s.tools.keys()];
+    const bound = this.deps.config.TOOL_SELECTION_BOUND;
+    if (names.length <= bound) return names;
+    const pinned = new Set(names.filter((n) => s.tools.get(n)!.action.pinned));
+    const used = new Set([...s.conv.succeeded, ...s.proposals.map((p) => p.action)]);
+    const picked = cfg.index().select({ messages: s.conv.messages.map((m) => m.content), pinned, used }, bound);
+    return picked.filter((n) => s.tools.has(n));
   }
 
   /** The User Data API, once per conversation, for verified customers with an email only. */

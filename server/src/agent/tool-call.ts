@@ -33,7 +33,8 @@ export async function toolCall(deps: ToolCallDeps, s: TurnState, name: string, r
     return frameError(type, null, message);
   };
   if (++s.callCount > deps.limits.maxCallsPerTurn) return refuse('not_allowed', 'too many calls in this turn; answer with what you have');
-  const tool = lookupTool(s.tools, name);
+  // A tool not offered this turn is refused like an unknown one: the model cannot reach past the selection.
+  const tool = s.offered.includes(name) ? lookupTool(s.tools, name) : undefined;
   if (!tool) return refuse('not_allowed', s.hidden.has(name) ? 'this action is only available to identity-verified customers' : 'unknown tool');
   const { action } = tool;
   const v = tool.args.safeParse(rawArgs);

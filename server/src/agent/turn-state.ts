@@ -17,6 +17,8 @@ export interface TurnState {
   settings: Settings;
   /** The tools offered to the model, by name. */
   tools: Map<string, ActionTool>;
+  /** Names of the tools the model is offered this turn (all, or a selection past the bound). */
+  offered: string[];
   /** Enabled actions this customer may not use (audience). */
   hidden: Set<string>;
   calls: CallRecord[];
