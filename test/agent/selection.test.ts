@@ -20,16 +20,23 @@ beforeAll(async () => {
 afterAll(() => rig.close());
 
 test('the model sees at most the bound: the relevant action and the pinned one; an action not offered is refused', async () => {
-  rig.llm.setScript((req) => (toolResults(req).length === 0 ? { toolCalls: [{ name: 'get_refund', arguments: {} }, { name: 'get_coupon', arguments: {} }] } : { content: 'ok' }));
+  let hidden = '';
+  rig.llm.setScript((req) => {
+    if (toolResults(req).length > 0) return { content: 'ok' };
+    // A hostile model also calls an action it was not offered.
+    hidden = topics.map((t) => `get_${t.replace(/ /g, '_')}`).find((n) => !toolNames(req).includes(n))!;
+    return { toolCalls: [{ name: 'get_refund', arguments: {} }, { name: hidden, arguments: {} }] };
+  });
   const r = await api(rig.url, rig.token, 'POST', '/v1/conversations', { customer: { verified: false }, message: 'Where is my refund?' });
   expect(r.status).toBe(201);
   const offered = toolNames(rig.llm.requests[0]!);
   expect(offered.length).toBeLessThanOrEqual(4);
   expect(offered).toContain('get_refund');
   expect(offered).toContain('get_store_hours');
-  // Nothing in the message is about coupons: it is not offered, and calling it anyway is refused.
-  expect(offered).not.toContain('get_coupon');
+  // An action not offered this turn is refused like an unknown one, and nothing is sent.
+  expect(hidden).toMatch(/^get_/);
   expect(errorOf(toolResults(rig.llm.requests[1]!)[1])).toMatchObject({ type: 'not_allowed', message: 'unknown tool' });
-  expect(rig.customer.count('GET /t/6')).toBe(0);
+  const hiddenIndex = topics.findIndex((t) => `get_${t.replace(/ /g, '_')}` === hidden);
+  expect(rig.customer.count(`GET /t/${hiddenIndex}`)).toBe(0);
   expect(rig.customer.count('GET /t/1')).toBe(1);
 });
