@@ -1,33 +1,42 @@
+import { startServer, type RunningServer } from './app';
 import { ConfigError } from './errors';
-import { startServer } from './app';
 
 /** `npm start`: boots the server and stops it gracefully on SIGTERM/SIGINT. */
 async function main(): Promise<void> {
-  const s = await startServer();
-  const adminUrl = `${s.config.publicUrl}/admin`;
-  process.stdout.write(
-    `\nHelpdesk actions server on ${s.url} (store: ${s.store.kind})\n` +
-      `Admin page: ${adminUrl}\n` +
-      (s.bootstrapToken ? `Admin token of the default tenant: in ${s.config.DATA_DIR}/admin-token\n` : '') +
-      '\n',
-  );
+  // The handlers are in place before the server can print that it is up: a signal that
+  // arrives right after the banner still stops it gracefully.
+  let server: RunningServer | undefined;
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
-    s.log.info({ signal }, 'shutting down');
     const force = setTimeout(() => process.exit(1), 30_000);
     force.unref();
-    s.close().then(
+    if (!server) process.exit(0);
+    server.log.info({ signal }, 'shutting down');
+    server.close().then(
       () => process.exit(0),
       (err) => {
-        s.log.error({ err }, 'shutdown failed');
+        server!.log.error({ err }, 'shutdown failed');
         process.exit(1);
       },
     );
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+
+  const s = await startServer();
+  server = s;
+  if (stopping) {
+    await s.close();
+    process.exit(0);
+  }
+  process.stdout.write(
+    `\nHelpdesk actions server on ${s.url} (store: ${s.store.kind})\n` +
+      `Admin page: ${s.config.publicUrl}/admin\n` +
+      (s.bootstrapToken ? `Admin token of the default tenant: in ${s.config.DATA_DIR}/admin-token\n` : '') +
+      '\n',
+  );
 }
 
 main().catch((err) => {

@@ -57,12 +57,22 @@ export class InboxWorker {
     for (const f of w) f();
   }
 
-  /** Stops claiming and waits for the items in hand to finish. */
-  async stop(): Promise<void> {
+  /**
+   * Stops claiming and waits for the items in hand to finish, at most `drainMs`: an item still
+   * running then keeps its lease until it expires, and another instance takes it over.
+   */
+  async stop(drainMs = 25_000): Promise<void> {
     this.running = false;
     clearInterval(this.pruneTimer);
     this.wake();
-    await Promise.all(this.loops);
+    let timer: NodeJS.Timeout | undefined;
+    const bound = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), drainMs);
+      timer.unref();
+    });
+    const outcome = await Promise.race([Promise.all(this.loops).then(() => 'drained' as const), bound]);
+    clearTimeout(timer);
+    if (outcome === 'timeout') this.log.warn({ drainMs }, 'inbox items still running at shutdown: their leases will expire and be taken over');
     this.loops.length = 0;
   }
 

@@ -6,32 +6,12 @@ import type { TurnResult } from '../../agent';
 import { actorOf, tenantOf, type AppContext } from '../context';
 import { parseInput } from '../validate';
 
-const ListQuery = z.strictObject({
-  limit: z.coerce.number().int().min(1).max(500).default(50),
-  channel: z.enum(['api', 'playground', 'zendesk', 'intercom']).optional(),
-});
-
 function turnBody(t: TurnResult) {
   return {
     reply: t.reply,
     calls: t.calls,
     ...(t.pending.length ? { pending: t.pending } : {}),
     ...(t.fallback ? { fallback: true, needsHuman: true } : {}),
-  };
-}
-
-function summary(c: Conversation) {
-  const last = c.messages[c.messages.length - 1];
-  return {
-    id: c.id,
-    channel: c.channel,
-    externalId: c.externalId,
-    customer: c.customer,
-    messageCount: c.messages.length,
-    lastMessage: last ? { role: last.role, content: last.content.slice(0, 200), at: last.at } : null,
-    needsHuman: c.needsHuman,
-    createdAt: c.createdAt,
-    updatedAt: c.updatedAt,
   };
 }
 
@@ -57,11 +37,6 @@ export function conversationRoutes(ctx: AppContext): Router {
     if (!conv) throw new NotFoundError('conversation');
     const t = await ctx.agent.reply(conv, body.message, conv.channel === 'zendesk' ? 'draft' : 'live');
     res.json({ id: conv.id, ...turnBody(t) });
-  });
-  r.get('/', async (req, res) => {
-    const q = parseInput(ListQuery, req.query, 'query');
-    const list = await ctx.store.listConversations(tenantOf(req).id, q);
-    res.json({ conversations: list.map(summary) });
   });
   r.get('/:id', async (req, res) => {
     const conv = await ctx.store.getConversation(tenantOf(req).id, req.params.id);
