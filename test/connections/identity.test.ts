@@ -93,6 +93,13 @@ describe('identity_jwt connections', () => {
     for (const k of r.body.keys) {
       expect(k).toEqual({ kty: 'EC', crv: 'P-256', x: expect.any(String), y: expect.any(String), kid: expect.any(String), alg: 'ES256', use: 'sig' });
     }
+    const info = await api(t.url, t.token, 'GET', '/v1/identity');
+    expect(info.body).toEqual({
+      issuer: `${t.server.config.publicUrl}/identity/${tenantId}`,
+      jwksUrl: `${t.server.config.publicUrl}/identity/${tenantId}/jwks.json`,
+      algorithm: 'ES256',
+      keys: r.body.keys,
+    });
     expect((await api(t.url, null, 'GET', '/identity/00000000-0000-4000-8000-000000000000/jwks.json')).status).toBe(404);
     expect((await api(t.url, null, 'GET', '/identity/not-a-tenant/jwks.json')).status).toBe(404);
   });

@@ -27,8 +27,11 @@ export function identityRoutes(ctx: AppContext): Router {
     const { kid } = await ctx.credentials.identity.rotate(tenantId, actorOf(req));
     res.json({ kid, jwks: await ctx.credentials.identity.jwks(tenantId) });
   });
-  r.get('/jwks', async (req, res) => {
-    res.json(await ctx.credentials.identity.jwks(tenantOf(req).id));
+  /** What a customer's API needs to verify the assertions: the JWKS URL, the issuer, the keys. */
+  r.get('/', async (req, res) => {
+    const tenantId = tenantOf(req).id;
+    const base = `${ctx.config.publicUrl}/identity/${tenantId}`;
+    res.json({ issuer: base, jwksUrl: `${base}/jwks.json`, algorithm: 'ES256', ...(await ctx.credentials.identity.jwks(tenantId)) });
   });
   return r;
 }
