@@ -60,8 +60,25 @@ export const Auth = z
         name: z.string().min(1).max(256).describe('Name of the JSON body field, e.g. api_key'),
         value: secret('Body field value'),
       }),
+      z.strictObject({
+        type: z.literal('oauth2_client_credentials').describe('OAuth2 client credentials grant: the server fetches an access token and sends it as Authorization: Bearer'),
+        tokenUrl: z
+          .url({ protocol: /^https?$/, error: 'must be an http(s) URL (https, or http to an allowed private host)' })
+          .max(2048)
+          .describe('Token endpoint of the authorization server'),
+        clientId: z.string().min(1, 'client id must not be empty').max(1024).describe('OAuth client id'),
+        clientSecret: secret('OAuth client secret'),
+        scope: z.string().max(2048).optional().describe('Space-separated scopes to ask for'),
+        audience: z.string().max(2048).optional().describe('Audience (resource) parameter some servers require, e.g. Auth0'),
+        clientAuth: z.enum(['basic', 'body']).default('basic').describe('How the client authenticates at the token endpoint: HTTP Basic (client_secret_basic) or in the form body (client_secret_post)'),
+      }),
+      z.strictObject({
+        type: z
+          .literal('identity_jwt')
+          .describe('Per call, a short-lived ES256 JWT signed by this server asserting the verified customer (sub, email, tenant, action, conversation, aud = the API origin), sent as Authorization: Bearer; public keys at /identity/<tenant>/jwks.json. Verified customers only'),
+      }),
     ],
-    { error: () => 'unknown auth type: use none, bearer, basic, header, query or body' },
+    { error: () => 'unknown auth type: use none, bearer, basic, header, query, body, oauth2_client_credentials or identity_jwt' },
   )
   .describe('How the call authenticates');
 export type Auth = z.infer<typeof Auth>;
@@ -120,8 +137,10 @@ export const MockResponse = z
   .describe('A mock answer used in sandbox conversations instead of calling the API');
 export type MockResponse = z.infer<typeof MockResponse>;
 
-const DEFAULT_TIMEOUT_MS = 10_000;
-const MAX_TIMEOUT_MS = 120_000;
+/** Timeout of a call when the admin sets none. */
+export const DEFAULT_TIMEOUT_MS = 10_000;
+/** Longest timeout an admin may set. */
+export const MAX_TIMEOUT_MS = 120_000;
 
 /** Fields an endpoint (action or User Data API) shares. */
 const endpointFields = {
@@ -167,7 +186,13 @@ function originPart(url: string): string {
  * Checks templates, URL and body of an endpoint; `known` says which names are declared,
  * `hasEnum` which declared variables are limited to fixed values.
  */
-function checkEndpoint(e: Endpoint, known: (name: string) => boolean, ctx: z.RefinementCtx, hasEnum: (name: string) => boolean = () => false): void {
+function checkEndpoint(
+  e: Endpoint,
+  known: (name: string) => boolean,
+  ctx: z.RefinementCtx,
+  hasEnum: (name: string) => boolean = () => false,
+  connected = false,
+): void {
   const unknown = (text: string, path: (string | number)[]) => {
     for (const name of placeholderNames(text)) {
       if (!known(name)) {
@@ -186,8 +211,18 @@ function checkEndpoint(e: Endpoint, known: (name: string) => boolean, ctx: z.Ref
   e.headers.forEach((h, i) => unknown(h.value, ['headers', i, 'value']));
   e.query.forEach((q, i) => unknown(q.value, ['query', i, 'value']));
 
+  // On a connection the URL is a path under its base URL, and the credential is the connection's.
+  const isPath = e.url.trimStart().startsWith('/');
+  if (connected) {
+    if (!isPath) ctx.addIssue({ code: 'custom', path: ['url'], message: 'on a connection the URL is a path starting with "/" (the connection gives the base URL)' });
+    if (e.auth.type !== 'none') ctx.addIssue({ code: 'custom', path: ['auth'], message: "an action on a connection uses the connection's auth: leave auth out (or none)" });
+  } else if (isPath) {
+    ctx.addIssue({ code: 'custom', path: ['url'], message: 'a path needs a connection: set connectionId, or write the full URL' });
+  }
+
   // A sample render must give an http(s) URL with a host.
-  const sample = withScheme(e.url.replace(/\{\{[^}]*\}\}/g, 'x'));
+  const filled = e.url.replace(/\{\{[^}]*\}\}/g, 'x');
+  const sample = connected && isPath ? `https://connection.invalid${filled.trim()}` : withScheme(filled);
   let parsed: URL | undefined;
   try {
     parsed = new URL(sample);
@@ -228,6 +263,13 @@ export const ActionInput = z
       .max(200, 'must be at most 200 characters')
       .describe('When the AI should use this action'),
     enabled: z.boolean().default(true).describe('Whether the AI may use it'),
+    connectionId: z
+      .string()
+      .min(1)
+      .max(100)
+      .nullable()
+      .optional()
+      .describe('Connection whose base URL, auth, headers and timeout the action uses; its url is then a path such as /orders/{{order_number}}'),
     ...endpointFields,
     variables: z.array(Variable).max(30).default([]).describe('Values the AI must collect from the customer'),
     audience: z.enum(['everyone', 'verified']).default('everyone').describe('"verified": hidden from customers who are not identity-verified'),
@@ -250,10 +292,10 @@ export const ActionInput = z
       }
     });
     const enums = new Set(a.variables.filter((v) => v.enum && !v.isArray).map((v) => v.name));
-    checkEndpoint(a, (n) => declared.has(n) || isContextVariable(n), ctx, (n) => enums.has(n));
+    checkEndpoint(a, (n) => declared.has(n) || isContextVariable(n), ctx, (n) => enums.has(n), Boolean(a.connectionId));
     if (a.requires.includes(a.name)) ctx.addIssue({ code: 'custom', path: ['requires'], message: 'an action cannot require itself' });
   })
-  .transform((a) => ({ ...a, confirm: a.confirm ?? WRITE_METHODS.has(a.method) }));
+  .transform(({ connectionId, ...a }) => ({ ...a, ...(connectionId ? { connectionId } : {}), confirm: a.confirm ?? WRITE_METHODS.has(a.method) }));
 export type ActionInput = z.input<typeof ActionInput>;
 /** A validated action with every default filled. */
 export type ActionSpec = z.output<typeof ActionInput>;
@@ -304,6 +346,8 @@ export const ActionContext = z
     channel: z.string().optional().describe('zendesk, intercom, api or playground'),
     conversation_id: z.string().optional().describe('Conversation id'),
     current_datetime: z.string().optional().describe('ISO 8601 date and time of the call'),
+    tenant_id: z.string().optional().describe('Tenant the call is made for (identity assertions, OAuth token cache); never a template variable'),
+    verified: z.boolean().optional().describe('Whether the helpdesk verified the customer\'s identity (identity_jwt calls need true); never from the model'),
   })
   .describe('Context of the conversation');
 export type ActionContext = z.infer<typeof ActionContext>;

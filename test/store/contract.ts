@@ -8,6 +8,7 @@ import { actionSpec, auditInput, call, conversation, settingsDoc } from './build
 export { actionSpec, auditInput, settingsDoc } from './builders';
 import { describeInboxFencing, describeRecordsContract } from './contract-records';
 import { describeProposalsContract } from './contract-proposals';
+import { describeConnectionsContract } from './contract-connections';
 
 /** What a contract run needs from an adapter: a fresh, empty store and a way to dispose of it. */
 export type MakeStore = () => Promise<{ store: Store; cleanup(): Promise<void> }>;
@@ -31,6 +32,7 @@ export function describeStoreContract(name: string, makeStore: MakeStore): void 
     describeProposalsContract(() => store);
     describeRecordsContract(() => store);
     describeInboxFencing(() => store);
+    describeConnectionsContract(() => store);
 
     const tenantPair = async () => [await store.createTenant('a', `hash-a-${randomUUID()}`), await store.createTenant('b', `hash-b-${randomUUID()}`)] as const;
 

@@ -32,7 +32,19 @@ export function applyAuth(auth: Auth, headers: Map<string, [string, string]>, bo
       setOwn(out, auth.name, auth.value);
       return out;
     }
+    case 'oauth2_client_credentials':
+    case 'identity_jwt':
+      // Obtained per call (actions/credentials.ts) and sent as a bearer token: the executor
+      // replaces this auth before it gets here.
+      throw new TypeError(`${auth.type} authentication was not resolved to a token`);
   }
+}
+
+/** Auth types whose credential is obtained at call time (a token endpoint, a signature). */
+export type DynamicAuth = Extract<Auth, { type: 'oauth2_client_credentials' | 'identity_jwt' }>;
+
+export function isDynamicAuth(auth: Auth): auth is DynamicAuth {
+  return auth.type === 'oauth2_client_credentials' || auth.type === 'identity_jwt';
 }
 
 /** base64 of `user:password`, as RFC 7617 wants (UTF-8). */
@@ -56,6 +68,11 @@ export function authSecrets(auth: Auth): string[] {
     case 'query':
     case 'body':
       return [auth.value];
+    case 'oauth2_client_credentials':
+      // Never sent to the API, but an API (or a token endpoint's error) may echo it.
+      return [auth.clientSecret];
+    case 'identity_jwt':
+      return [];
   }
 }
 
@@ -80,6 +97,18 @@ export function sameAuth(a: Auth, b: Auth): boolean {
     case 'query':
     case 'body':
       return b.type === a.type && a.name === b.name && a.value === b.value;
+    case 'oauth2_client_credentials':
+      return (
+        b.type === a.type &&
+        a.tokenUrl === b.tokenUrl &&
+        a.clientId === b.clientId &&
+        a.clientSecret === b.clientSecret &&
+        a.scope === b.scope &&
+        a.audience === b.audience &&
+        a.clientAuth === b.clientAuth
+      );
+    case 'identity_jwt':
+      return b.type === a.type;
   }
 }
 

@@ -1,6 +1,9 @@
-import type { ActionContext, MockResponse } from '../../../shared/action';
+import type { ActionContext, Auth, MockResponse } from '../../../shared/action';
+import type { Connection } from '../../../shared/connection';
 import { DEFAULT_MAX_RESPONSE_BYTES, jsonProblem, Outbound, type NetworkGuard, type Resolver } from '../net';
-import { endpointSecrets } from './auth';
+import { endpointSecrets, isDynamicAuth, type DynamicAuth } from './auth';
+import { resolveEndpoint } from './connection';
+import type { Credentials } from './credentials';
 import { echoResponseHeaders, interpret, type Outcome } from './interpret';
 import { prepare, templateEcho, type Prepared } from './prepare';
 import { Redactor, redactorFor } from '../secrets';
@@ -16,6 +19,8 @@ export interface ExecuteOptions {
   headers?: Record<string, string>;
   /** Sandbox: answer with this instead of calling the API. */
   mock?: MockResponse;
+  /** The connection the endpoint names by `connectionId` (the caller loads it from the store). */
+  connection?: Connection | null;
 }
 
 export interface ActionExecutorOptions {
@@ -29,7 +34,11 @@ export interface ActionExecutorOptions {
   retryBaseMs?: number;
   /** Name resolution used by the guard (tests make names resolve to chosen addresses). */
   resolve?: Resolver;
+  /** OAuth2 tokens and identity assertions; without it those auth types are refused (`not_allowed`). */
+  credentials?: Credentials;
 }
+
+const NO_AUTH: Auth = { type: 'none' };
 
 /** Same-origin redirects followed per call. */
 const MAX_REDIRECTS = 3;
@@ -53,6 +62,7 @@ export class ActionExecutor {
   private readonly maxResponseBytes: number;
   /** Redactors by the secrets they mask: endpoints with the same credentials share one. */
   private readonly redactors = new Map<string, Redactor>();
+  private readonly credentials: Credentials | undefined;
 
   constructor(opts: ActionExecutorOptions) {
     this.ownsOutbound = !opts.outbound;
@@ -61,18 +71,26 @@ export class ActionExecutor {
       new Outbound({ allowedPrivateHosts: opts.allowedPrivateHosts ?? [], ...(opts.resolve ? { resolve: opts.resolve } : {}), ...(opts.retryBaseMs !== undefined ? { retryBaseMs: opts.retryBaseMs } : {}) });
     this.guard = this.outbound.guard;
     this.maxResponseBytes = opts.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+    this.credentials = opts.credentials;
   }
 
   /**
    * Makes one call of `endpoint` with the model's `values` and the conversation `context`.
+   * An endpoint with a `connectionId` is resolved against `opts.connection` first.
    * Rejects only for an endpoint the schema would have refused (a body template that is not JSON).
    */
   execute(endpoint: Endpoint, values: Record<string, unknown>, context: ActionContext, opts: ExecuteOptions = {}): Promise<ExecResult> {
     // Not an async function: the synchronous part runs without an extra promise hop.
     const started = performance.now();
+    const target = this.target(endpoint, context, opts.connection, started);
+    if ('result' in target) return Promise.resolve(target.result);
+    endpoint = target.endpoint;
+    const dynamic = isDynamicAuth(endpoint.auth);
+    if (dynamic && !opts.mock) return this.executeDynamic(endpoint, endpoint.auth as DynamicAuth, values, context, started, opts);
     let ready: Ready;
     try {
-      ready = this.prepareCall(endpoint, values, context, started, opts.headers);
+      // A sandbox call of a token-based endpoint gets no token: the mock answers it.
+      ready = this.prepareCall(endpoint, values, context, started, opts.headers, dynamic ? NO_AUTH : endpoint.auth);
     } catch (err) {
       return Promise.reject(err);
     }
@@ -93,17 +111,85 @@ export class ActionExecutor {
 
   /**
    * The request a call would send (values filled, auth applied, secrets masked), without
-   * sending it: what a proposal shows before it is confirmed, and a dry run's record.
+   * sending it: what a proposal shows before it is confirmed, and a dry run's record. A token
+   * obtained at call time (OAuth2, identity assertion) is not in it.
    */
-  render(endpoint: Endpoint, values: Record<string, unknown>, context: ActionContext, headers?: Record<string, string>): { ok: true; request: RequestEcho } | { ok: false; request: RequestEcho; error: { type: CallErrorType; message: string } } {
-    const ready = this.prepareCall(endpoint, values, context, performance.now(), headers);
+  render(
+    endpoint: Endpoint,
+    values: Record<string, unknown>,
+    context: ActionContext,
+    headers?: Record<string, string>,
+    connection?: Connection | null,
+  ): { ok: true; request: RequestEcho } | { ok: false; request: RequestEcho; error: { type: CallErrorType; message: string } } {
+    const started = performance.now();
+    const target = this.target(endpoint, context, connection, started);
+    const ready = 'result' in target ? target : this.prepareCall(target.endpoint, values, context, started, headers, isDynamicAuth(target.endpoint.auth) ? NO_AUTH : target.endpoint.auth);
     if ('result' in ready) return { ok: false, request: ready.result.request, error: ready.result.error! };
     return { ok: true, request: ready.prepared.echo };
   }
 
+  /**
+   * The endpoint a call really uses (its connection resolved), or the refusal: the connection
+   * is gone, or the endpoint asserts the identity of a customer who is not verified.
+   */
+  private target(endpoint: Endpoint, context: ActionContext, connection: Connection | null | undefined, started: number): { endpoint: Endpoint } | { result: ExecResult } {
+    let target = endpoint;
+    if (endpoint.connectionId) {
+      const resolved = resolveEndpoint(endpoint, connection ?? null);
+      if (!resolved) return { result: this.refusal(endpoint, started, 'not_allowed', "the action's connection does not exist: choose another connection for it") };
+      target = resolved;
+    }
+    if (target.auth.type === 'identity_jwt' && context.verified !== true) {
+      return { result: this.refusal(target, started, 'not_allowed', "this action asserts the customer's identity: it is for identity-verified customers only") };
+    }
+    return { endpoint: target };
+  }
+
+  /**
+   * A call whose credential is obtained now: an OAuth2 token (refreshed once after a 401, and
+   * the call retried once) or an identity assertion. The credential is asked for only once
+   * the call is known to be possible (variables, URL, guard), and every form of it is masked.
+   */
+  private async executeDynamic(endpoint: Endpoint, auth: DynamicAuth, values: Record<string, unknown>, context: ActionContext, started: number, opts: ExecuteOptions): Promise<ExecResult> {
+    const base = this.redactorFor(endpoint);
+    if (!this.credentials) return this.refusal(endpoint, started, 'not_allowed', `${auth.type} authentication is not available here`);
+    const check = this.prepareCall(endpoint, values, context, started, opts.headers, NO_AUTH, base);
+    if ('result' in check) return check.result;
+    const signal = opts.signal;
+    const scope = { context, owner: endpoint.resolvedFrom, origin: check.prepared.origin, action: endpoint.name ?? 'unnamed', timeoutMs: endpoint.timeoutMs, signal };
+    const attempt = async (failed?: string): Promise<{ result: ExecResult; token?: string }> => {
+      const cred = await this.credentials!.materialize(auth, scope, failed);
+      if (!cred.ok) {
+        return { result: { ok: false, durationMs: elapsed(started), attempts: 0, request: check.prepared.echo, error: { type: cred.error.type, message: base.text(cred.error.message) } } };
+      }
+      const redactor = redactorFor([...endpointSecrets(endpoint), cred.token]);
+      const ready = this.prepareCall(endpoint, values, context, started, opts.headers, { type: 'bearer', token: cred.token }, redactor);
+      if ('result' in ready) return { result: ready.result };
+      return { result: await this.send(endpoint, ready.prepared, redactor, started, signal), token: cred.token };
+    };
+    const first = await attempt();
+    if (auth.type !== 'oauth2_client_credentials' || first.result.status !== 401 || !first.token || signal?.aborted) return first.result;
+    // The token was revoked or expired early: one new token, one more try.
+    const second = await attempt(first.token);
+    second.result.attempts += first.result.attempts;
+    return second.result;
+  }
+
+  /** A call refused before anything was sent. */
+  private refusal(endpoint: Endpoint, started: number, type: CallErrorType, message: string): ExecResult {
+    return { ok: false, durationMs: elapsed(started), attempts: 0, request: templateEcho(endpoint, this.redactorFor(endpoint)), error: { type, message } };
+  }
+
   /** Everything before the network: variables, templates, auth, the URL check. */
-  private prepareCall(endpoint: Endpoint, values: Record<string, unknown>, context: ActionContext, started: number, extraHeaders?: Record<string, string>): Ready {
-    const redactor = this.redactorFor(endpoint);
+  private prepareCall(
+    endpoint: Endpoint,
+    values: Record<string, unknown>,
+    context: ActionContext,
+    started: number,
+    extraHeaders?: Record<string, string>,
+    auth: Auth = endpoint.auth,
+    redactor = this.redactorFor(endpoint),
+  ): Ready {
     const compiled = compileEndpoint(endpoint);
     // Values come from the model: a lone surrogate is valid JSON but no encoder accepts it.
     const unusable = jsonProblem(values, 16);
@@ -117,7 +203,7 @@ export class ActionExecutor {
     }
     let prepared: Prepared;
     try {
-      prepared = prepare(endpoint, compiled, renderRequest(compiled, resolution.values), redactor);
+      prepared = prepare(endpoint, compiled, renderRequest(compiled, resolution.values), redactor, auth);
     } catch (err) {
       if (!(err instanceof TypeError) && !(err instanceof URIError)) throw err;
       // The filled URL did not parse (e.g. a variable in the host): refuse rather than guess.

@@ -1,6 +1,6 @@
 import type { Auth } from '../../../shared/action';
 import { maskSecret } from '../../../shared/secrets';
-import { applyAuth, sameAuth, withQueryAuth } from './auth';
+import { applyAuth, isDynamicAuth, sameAuth, withQueryAuth } from './auth';
 import type { Redactor } from '../secrets';
 import { setOwn } from '../../../shared/safe-object';
 import type { CompiledEndpoint, RenderedRequest } from './template';
@@ -33,8 +33,7 @@ interface StaticHeaders {
 const staticHeaders = new WeakMap<CompiledEndpoint, StaticHeaders>();
 
 /** Renders the wire request and its masked echo. Throws TypeError for an unusable URL or body. */
-export function prepare(endpoint: Endpoint, compiled: CompiledEndpoint, rendered: RenderedRequest, redactor: Redactor): Prepared {
-  const auth = endpoint.auth;
+export function prepare(endpoint: Endpoint, compiled: CompiledEndpoint, rendered: RenderedRequest, redactor: Redactor, auth: Auth = endpoint.auth): Prepared {
   // Body auth changes the body only; other auth types change the headers only.
   const body = auth.type === 'body' ? applyAuth(auth, rendered.headers, rendered.body) : rendered.body;
   const bodyText = body === undefined ? null : JSON.stringify(body);
@@ -86,7 +85,8 @@ function echoBody(auth: Auth, body: unknown, bodyText: string): string {
 export function templateEcho(endpoint: Endpoint, redactor: Redactor): RequestEcho {
   const headers = new Map<string, [string, string]>();
   for (const h of endpoint.headers) headers.set(h.key.toLowerCase(), [h.key, h.value]);
-  if (endpoint.auth.type !== 'body') applyAuth(endpoint.auth, headers, undefined);
+  // A token obtained at call time is not known here: the echo shows the request without it.
+  if (endpoint.auth.type !== 'body' && !isDynamicAuth(endpoint.auth)) applyAuth(endpoint.auth, headers, undefined);
   return {
     method: endpoint.method,
     url: redactor.text(endpoint.url),

@@ -16,6 +16,12 @@ export interface Endpoint {
   response: ResponseShape;
   /** Declared variables (absent for the User Data API, which uses context only). */
   variables?: Variable[];
+  /** The action name (identity assertions carry it). */
+  name?: string;
+  /** Set on an action that uses a connection: its `url` is a path, see `resolveEndpoint`. */
+  connectionId?: string;
+  /** Set by `resolveEndpoint`: the connection the endpoint was built from (its OAuth token cache owner). */
+  resolvedFrom?: string;
 }
 
 /** The request as sent, every secret masked: for logs, call records and the test view. */

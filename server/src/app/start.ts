@@ -3,7 +3,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { DestinationStream } from 'pino';
-import { ActionExecutor } from '../actions';
+import { ActionExecutor, Credentials } from '../actions';
 import { Agent, type AgentLimits } from '../agent';
 import { channelHandlers } from '../channels';
 import { loadConfig, type Config } from '../config';
@@ -26,6 +26,8 @@ export interface StartOptions {
   retryBaseMs?: number;
   /** Retention job timing and clock (tests make them short); `days` comes from RETENTION_DAYS. */
   retention?: Partial<Omit<RetentionOptions, 'days'>>;
+  /** The clock of OAuth token expiry and identity assertions (tests move it). */
+  now?: () => number;
 }
 
 export interface RunningServer {
@@ -50,11 +52,12 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
   const metrics = new Metrics();
   // The one outbound stack: every pool the server opens is here, and closed on shutdown.
   const outbound = new Outbound({ allowedPrivateHosts: config.ALLOWED_PRIVATE_HOSTS, ...(opts.retryBaseMs !== undefined ? { retryBaseMs: opts.retryBaseMs } : {}) });
-  const executor = new ActionExecutor({ outbound });
+  const credentials = new Credentials({ store, outbound, publicUrl: config.publicUrl, ...(opts.now ? { now: opts.now } : {}) });
+  const executor = new ActionExecutor({ outbound, credentials });
   const agent = new Agent({ store, executor, outbound, config, log, metrics }, opts.agentLimits);
 
   let worker: InboxWorker | undefined;
-  const ctx: AppContext = { config, store, log, metrics, outbound, executor, agent, wakeWorkers: () => worker?.wake() };
+  const ctx: AppContext = { config, store, log, metrics, outbound, executor, credentials, agent, wakeWorkers: () => worker?.wake() };
   const handlers: Partial<Record<string, InboxHandler>> = channelHandlers(ctx);
   worker = new InboxWorker(store, handlers, log, { concurrency: config.WORKER_CONCURRENCY, leaseMs: config.INBOX_LEASE_MS, ...opts.worker });
 

@@ -1,4 +1,4 @@
-import { jsonBody } from './body';
+import { documentBody, jsonBody } from './body';
 import express, { type Express } from 'express';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -8,7 +8,10 @@ import type { AppContext } from './context';
 import { errorHandler, notFound } from './errors';
 import { actionRoutes } from './routes/actions';
 import { settingsRoutes, userDataApiRoutes } from './routes/config-docs';
+import { connectionRoutes } from './routes/connections';
 import { conversationRoutes } from './routes/conversations';
+import { identityRoutes, jwksRoute } from './routes/identity';
+import { importRoutes } from './routes/imports';
 import { logRoutes } from './routes/logs';
 import { statsRoutes } from './routes/stats';
 import { tenantRoutes } from './routes/tenants';
@@ -57,10 +60,16 @@ export function createApp(ctx: AppContext): Express {
   intercomMount(app, ctx);
   mountZendeskSidebar(app, ctx);
 
+  app.get('/identity/:tenantId/jwks.json', jwksRoute(ctx));
+
   const json = jsonBody();
   app.use('/v1/tenants', json, tenantRoutes(ctx));
+  // OpenAPI documents are larger than the API's usual body limit: their own parser, first.
+  app.use('/v1/imports', documentBody(), tenantAuth(ctx.store), importRoutes(ctx));
   app.use('/v1', json, tenantAuth(ctx.store));
   app.use('/v1/actions', actionRoutes(ctx));
+  app.use('/v1/connections', connectionRoutes(ctx));
+  app.use('/v1/identity', identityRoutes(ctx));
   app.use('/v1/user-data-api', userDataApiRoutes(ctx));
   app.use('/v1/settings', settingsRoutes(ctx));
   app.use('/v1/tokens', tokenRoutes(ctx));

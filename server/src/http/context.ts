@@ -1,4 +1,4 @@
-import type { ActionExecutor } from '../actions';
+import type { ActionExecutor, Credentials } from '../actions';
 import type { ChannelDeps } from '../channels';
 import { UnauthorizedError } from '../errors';
 import type { Tenant } from '../store';
@@ -7,6 +7,8 @@ import type { Request } from 'express';
 /** What the routes need; the composition root (app/) builds it once per server instance. */
 export interface AppContext extends ChannelDeps {
   executor: ActionExecutor;
+  /** OAuth2 tokens and identity assertions (the JWKS and key rotation routes use its signer). */
+  credentials: Credentials;
   /** Wakes the inbox workers after a webhook stored a delivery. */
   wakeWorkers(): void;
 }

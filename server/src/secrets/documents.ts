@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { ActionInput, UserDataApiInput } from '../../../shared/action';
+import { ConnectionInput } from '../../../shared/connection';
 import { keepSecrets, templateOrigin, type KeepProblem } from '../../../shared/secret-keep';
 import { isSecretAt, maskDocument, secretPaths, secretValues } from '../../../shared/secrets';
 import { intercomApiBase, SettingsInput, zendeskApiBase, type Settings } from '../../../shared/settings';
@@ -26,8 +27,29 @@ export function maskSettings(s: Settings): Settings {
   return maskDocument(s, SettingsInput);
 }
 
-function urlOf(doc: unknown): string | null {
-  return doc && typeof doc === 'object' && typeof (doc as Json).url === 'string' ? ((doc as Json).url as string) : null;
+export function maskConnection<T>(c: T): T {
+  return maskDocument(c, ConnectionInput);
+}
+
+function stringField(doc: unknown, field: string): string | null {
+  return doc && typeof doc === 'object' && typeof (doc as Json)[field] === 'string' ? ((doc as Json)[field] as string) : null;
+}
+const urlOf = (doc: unknown) => stringField(doc, 'url');
+
+/** The origin an OAuth client secret is sent to: its token endpoint's. */
+function tokenOrigin(doc: unknown): string | null {
+  const auth = doc && typeof doc === 'object' ? (doc as Json).auth : null;
+  return templateOrigin(stringField(auth, 'tokenUrl'));
+}
+
+/**
+ * Whether a kept secret would reach a new destination: the endpoint's origin changed, or, for
+ * an OAuth client secret, its token endpoint's (the token it buys goes to the endpoint, the
+ * secret itself to the token endpoint: both must stay).
+ */
+function moved(path: string, from: string | null, to: string | null, stored: unknown, incoming: unknown): boolean {
+  if (from !== to) return true;
+  return path === 'auth.clientSecret' && tokenOrigin(stored) !== tokenOrigin(incoming);
 }
 
 /**
@@ -47,11 +69,21 @@ function fail(problems: KeepProblem[], doc: unknown, schema: z.ZodType): never {
  * the stored one. A kept secret follows the endpoint only while its origin (scheme, host,
  * port) is unchanged; otherwise 400 `secret_required` names the field.
  */
-export function keepEndpointSecrets(incoming: unknown, stored: unknown, schema: z.ZodType = ActionInput): unknown {
-  const from = templateOrigin(urlOf(stored));
-  const to = templateOrigin(urlOf(incoming));
-  const r = keepSecrets(incoming, stored, schema, () => from !== to);
+export function keepEndpointSecrets(incoming: unknown, stored: unknown, schema: z.ZodType = ActionInput, bases: { incoming?: string | null; stored?: string | null } = {}): unknown {
+  // An action on a connection sends to the connection's base URL: its path alone has no origin.
+  const from = templateOrigin(bases.stored ?? urlOf(stored));
+  const to = templateOrigin(bases.incoming ?? urlOf(incoming));
+  const r = keepSecrets(incoming, stored, schema, (path) => moved(path, from, to, stored, incoming));
   if (r.problems.length) fail(r.problems, r.doc, schema);
+  return r.doc;
+}
+
+/** The same for a connection: its secrets are bound to its base URL's origin (and an OAuth secret to its token endpoint's). */
+export function keepConnectionSecrets(incoming: unknown, stored: unknown): unknown {
+  const from = templateOrigin(stringField(stored, 'baseUrl'));
+  const to = templateOrigin(stringField(incoming, 'baseUrl'));
+  const r = keepSecrets(incoming, stored, ConnectionInput, (path) => moved(path, from, to, stored, incoming));
+  if (r.problems.length) fail(r.problems, r.doc, ConnectionInput);
   return r.doc;
 }
 
@@ -119,4 +151,4 @@ export function documentSecrets(doc: unknown, schema: z.ZodType): string[] {
   return secretValues(doc, secretPaths(schema));
 }
 
-export { ActionInput as ACTION_SCHEMA, UserDataApiInput as USER_DATA_API_SCHEMA, SettingsInput as SETTINGS_SCHEMA };
+export { ActionInput as ACTION_SCHEMA, UserDataApiInput as USER_DATA_API_SCHEMA, SettingsInput as SETTINGS_SCHEMA, ConnectionInput as CONNECTION_SCHEMA };

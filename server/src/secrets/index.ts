@@ -4,5 +4,17 @@
  * in the zod schemas in shared/ (shared/secrets.ts); sealing at rest is the store's.
  */
 export { Redactor, redactorFor } from './redactor';
-export { maskAction, maskUserDataApi, maskSettings, keepEndpointSecrets, keepSettingsSecrets, auditChanges, documentSecrets, type AuditChange } from './documents';
+export {
+  maskAction,
+  maskUserDataApi,
+  maskSettings,
+  maskConnection,
+  keepEndpointSecrets,
+  keepSettingsSecrets,
+  keepConnectionSecrets,
+  auditChanges,
+  documentSecrets,
+  CONNECTION_SCHEMA,
+  type AuditChange,
+} from './documents';
 export { maskSecret, isMasked, isCredentialName } from '../../../shared/secrets';

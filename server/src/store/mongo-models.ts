@@ -24,6 +24,35 @@ export interface ActionDoc {
   version: number;
   createdAt: string;
   updatedAt: string;
+  /** The spec's connectionId, for "which actions use this connection" (absent on older documents). */
+  connectionId?: string | null;
+}
+export interface ConnectionDoc {
+  _id: string;
+  tenantId: string;
+  name: string;
+  /** The spec as JSON, secrets sealed. */
+  doc: string;
+  createdAt: string;
+  updatedAt: string;
+}
+/** `_id` is the cache key; `doc` holds the token and its check, sealed. */
+export interface OAuthTokenDoc {
+  _id: string;
+  doc: string;
+  refreshAt: Date;
+}
+/** `_id` is `tenantId:kid`; `active` is true for the one key a tenant signs with. */
+export interface IdentityKeyDoc {
+  _id: string;
+  tenantId: string;
+  kid: string;
+  publicJwk: string;
+  /** Sealed JSON. */
+  privateJwk: string;
+  createdAt: string;
+  retiredAt: string | null;
+  active: boolean;
 }
 /** Per-tenant singletons (`user_data_api`, `settings`); `_id` is `tenantId:kind`. */
 export interface SingletonDoc {
@@ -170,7 +199,22 @@ export function defineModels(conn: Connection) {
     { _id: str, tenantId: str, name: str, doc: str, version: { type: Number, required: true }, createdAt: str, updatedAt: str },
     options,
   );
+  action.add({ connectionId: optStr });
   action.index({ tenantId: 1, name: 1 }, { unique: true });
+  action.index({ tenantId: 1, connectionId: 1 }, { partialFilterExpression: { connectionId: { $type: 'string' } } });
+
+  const connection = new Schema<ConnectionDoc>({ _id: str, tenantId: str, name: str, doc: str, createdAt: str, updatedAt: str }, options);
+  connection.index({ tenantId: 1, name: 1 });
+
+  const oauthToken = new Schema<OAuthTokenDoc>({ _id: str, doc: str, refreshAt: { type: Date, required: true } }, options);
+
+  const identityKey = new Schema<IdentityKeyDoc>(
+    { _id: str, tenantId: str, kid: str, publicJwk: str, privateJwk: str, createdAt: str, retiredAt: optStr, active: { type: Boolean, required: true } },
+    options,
+  );
+  // One active key per tenant: racing first uses insert one, the others read it.
+  identityKey.index({ tenantId: 1 }, { unique: true, partialFilterExpression: { active: { $eq: true } } });
+  identityKey.index({ tenantId: 1, createdAt: 1 });
 
   const singleton = new Schema<SingletonDoc>({ _id: str, tenantId: str, kind: str, doc: str, updatedAt: str }, options);
 
@@ -276,7 +320,7 @@ export function defineModels(conn: Connection) {
 
   const counter = new Schema<CounterDoc>({ _id: str, seq: { type: Number, required: true } }, options);
 
-  for (const schema of [tenant, action, singleton, audit, conversation, call, proposal, token, actionVersion, configVersion, inbox, lock, counter]) {
+  for (const schema of [tenant, action, singleton, audit, conversation, call, proposal, token, actionVersion, configVersion, inbox, lock, counter, connection, oauthToken, identityKey]) {
     allowEmptyStrings(schema as unknown as Pick<Schema, 'eachPath'>);
   }
 
@@ -294,6 +338,9 @@ export function defineModels(conn: Connection) {
     Token: conn.model('Token', token, 'tokens'),
     ActionVersion: conn.model('ActionVersion', actionVersion, 'action_versions'),
     ConfigVersion: conn.model('ConfigVersion', configVersion, 'config_versions'),
+    Connection: conn.model('Connection', connection, 'connections'),
+    OAuthToken: conn.model('OAuthToken', oauthToken, 'oauth_tokens'),
+    IdentityKey: conn.model('IdentityKey', identityKey, 'identity_keys'),
   };
 }
 

@@ -2,9 +2,11 @@ import type { SecretPath } from '../../../shared/secrets';
 import { randomUUID } from 'node:crypto';
 import mongoose, { type ClientSession, type Connection } from 'mongoose';
 import type { Action, ActionSpec, UserDataApi } from '../../../shared/action';
+import type { Connection as ApiConnection, ConnectionSpec } from '../../../shared/connection';
 import type { CallRecord, Channel, Conversation } from '../../../shared/conversation';
 import type { Settings } from '../../../shared/settings';
-import { ConflictError } from '../errors';
+import { ConflictError, ValidationError } from '../errors';
+import { MongoConnections } from './mongo-connections';
 import type { SecretBox } from './crypto';
 import { MongoInbox } from './mongo-inbox';
 import { syncIndexesSafely } from './mongo-indexes';
@@ -13,7 +15,12 @@ import { MongoProposals } from './mongo-proposals';
 import { MongoRecords } from './mongo-records';
 import { conflict } from './mongo-util';
 import type {
+  ActionRef,
   ActionStat,
+  CachedToken,
+  DeleteConnectionResult,
+  IdentityKey,
+  ImportAudit,
   ActionVersion,
   AuditEntry,
   AuditInput,
@@ -39,6 +46,7 @@ export class MongoStore implements Store {
   private readonly inbox: MongoInbox;
   private readonly records: MongoRecords;
   private readonly proposals: MongoProposals;
+  private readonly connections: MongoConnections;
 
   private constructor(
     private readonly conn: Connection,
@@ -50,6 +58,7 @@ export class MongoStore implements Store {
     this.inbox = new MongoInbox(m);
     this.records = new MongoRecords(m);
     this.proposals = new MongoProposals(m);
+    this.connections = new MongoConnections(m, box);
   }
 
   /**
@@ -114,28 +123,40 @@ export class MongoStore implements Store {
     const d = await this.m.Action.findOne({ _id: id, tenantId }).lean();
     return d ? this.action(d) : null;
   }
-  async createAction(tenantId: string, spec: ActionSpec, audit: AuditInput): Promise<Action> {
+  /** Inserts an action with its first version and audit entry (inside the caller's write). */
+  private async insertAction(tenantId: string, spec: ActionSpec, audit: AuditInput, session: ClientSession | undefined): Promise<Action> {
     const now = new Date().toISOString();
     const id = randomUUID();
     const doc = JSON.stringify(sealSecrets(spec, ACTION_SECRET_PATHS, this.box));
-    await this.write(async (session) => {
-      await conflict(`an action named ${spec.name} already exists`, () =>
-        this.m.Action.insertOne({ _id: id, tenantId, name: spec.name, doc, version: 1, createdAt: now, updatedAt: now }, { session }),
-      );
-      await this.writeVersion(tenantId, id, 1, doc, audit, now, session);
-      await this.audit(tenantId, { ...audit, entityId: id }, session);
-      await this.bumpConfig(tenantId, session);
-    });
+    await this.checkConnection(tenantId, spec, session);
+    await conflict(`an action named ${spec.name} already exists`, () =>
+      this.m.Action.insertOne({ _id: id, tenantId, name: spec.name, doc, version: 1, createdAt: now, updatedAt: now, connectionId: spec.connectionId ?? null }, { session }),
+    );
+    await this.writeVersion(tenantId, id, 1, doc, audit, now, session);
+    await this.audit(tenantId, { ...audit, entityId: id }, session);
     return { id, ...spec, version: 1, createdAt: now, updatedAt: now };
+  }
+  private async checkConnection(tenantId: string, spec: ActionSpec, session: ClientSession | undefined): Promise<void> {
+    if (spec.connectionId && !(await this.connections.exists(tenantId, spec.connectionId, session))) {
+      throw new ValidationError('invalid request body', [{ path: 'connectionId', message: 'no connection with this id' }]);
+    }
+  }
+  async createAction(tenantId: string, spec: ActionSpec, audit: AuditInput): Promise<Action> {
+    return this.write(async (session) => {
+      const a = await this.insertAction(tenantId, spec, audit, session);
+      await this.bumpConfig(tenantId, session);
+      return a;
+    });
   }
   async replaceAction(tenantId: string, id: string, spec: ActionSpec, audit: AuditInput): Promise<Action | null> {
     const doc = JSON.stringify(sealSecrets(spec, ACTION_SECRET_PATHS, this.box));
     const now = new Date().toISOString();
     const updated = await this.write(async (session) => {
+      await this.checkConnection(tenantId, spec, session);
       const d = await conflict(`an action named ${spec.name} already exists`, () =>
         this.m.Action.findOneAndUpdate(
           { _id: id, tenantId },
-          { $set: { name: spec.name, doc, updatedAt: now }, $inc: { version: 1 } },
+          { $set: { name: spec.name, doc, updatedAt: now, connectionId: spec.connectionId ?? null }, $inc: { version: 1 } },
           { session, returnDocument: 'after' },
         ).lean(),
       );
@@ -168,6 +189,108 @@ export class MongoStore implements Store {
   }
   async configVersion(tenantId: string): Promise<number> {
     return (await this.m.ConfigVersion.findOne({ _id: tenantId }).lean())?.version ?? 0;
+  }
+
+  // ---- connections
+  async listConnections(tenantId: string): Promise<ApiConnection[]> {
+    return this.connections.list(tenantId);
+  }
+  async getConnection(tenantId: string, id: string): Promise<ApiConnection | null> {
+    return this.connections.get(tenantId, id);
+  }
+  async createConnection(tenantId: string, spec: ConnectionSpec, audit: AuditInput): Promise<ApiConnection> {
+    return this.write(async (session) => {
+      const c = await this.connections.insert(tenantId, spec, session);
+      await this.audit(tenantId, { ...audit, entityId: c.id }, session);
+      await this.bumpConfig(tenantId, session);
+      return c;
+    });
+  }
+  async replaceConnection(tenantId: string, id: string, spec: ConnectionSpec, audit: AuditInput): Promise<ApiConnection | null> {
+    return this.write(async (session) => {
+      const c = await this.connections.update(tenantId, id, spec, session);
+      if (!c) return null;
+      await this.audit(tenantId, audit, session);
+      await this.bumpConfig(tenantId, session);
+      return c;
+    });
+  }
+  async deleteConnection(tenantId: string, id: string, audit: AuditInput): Promise<DeleteConnectionResult> {
+    return this.write(async (session): Promise<DeleteConnectionResult> => {
+      const usedBy = await this.connections.usedBy(tenantId, id, session);
+      if (usedBy.length > 0) return { deleted: false, usedBy };
+      if (!(await this.connections.delete(tenantId, id, session))) return { deleted: false, usedBy: [] };
+      await this.audit(tenantId, audit, session);
+      await this.bumpConfig(tenantId, session);
+      return { deleted: true };
+    });
+  }
+  async actionsOnConnection(tenantId: string, connectionId: string): Promise<ActionRef[]> {
+    return this.connections.usedBy(tenantId, connectionId);
+  }
+  /**
+   * One transaction where the deployment has them. A standalone server has none: names are
+   * checked first, and a failure part-way deletes what was written (all or nothing, short of a crash).
+   */
+  async createConnectionWithActions(tenantId: string, spec: ConnectionSpec, actions: ActionSpec[], audit: ImportAudit): Promise<{ connection: ApiConnection; actions: Action[] }> {
+    if (!this.transactions) {
+      const taken = await this.m.Action.find({ tenantId, name: { $in: actions.map((a) => a.name) } }, { name: 1 }).lean();
+      if (taken.length > 0) throw new ConflictError(`an action named ${taken[0]!.name} already exists`);
+    }
+    const written: { connection?: string; actions: string[] } = { actions: [] };
+    try {
+      return await this.write(async (session) => {
+        const connection = await this.connections.insert(tenantId, spec, session);
+        written.connection = connection.id;
+        await this.audit(tenantId, { actor: audit.actor, entity: 'connection', entityId: connection.id, op: 'create', changes: audit.connection }, session);
+        const created: Action[] = [];
+        for (const [i, a] of actions.entries()) {
+          const action = await this.insertAction(
+            tenantId,
+            { ...a, connectionId: connection.id },
+            { actor: audit.actor, entity: 'action', entityId: null, op: 'create', changes: audit.actions[i] ?? [] },
+            session,
+          );
+          written.actions.push(action.id);
+          created.push(action);
+        }
+        await this.bumpConfig(tenantId, session);
+        return { connection, actions: created };
+      });
+    } catch (err) {
+      if (!this.transactions) {
+        if (written.actions.length) {
+          await this.m.Action.deleteMany({ _id: { $in: written.actions }, tenantId });
+          await this.m.ActionVersion.deleteMany({ actionId: { $in: written.actions }, tenantId });
+        }
+        if (written.connection) await this.connections.deleteById(written.connection);
+      }
+      throw err;
+    }
+  }
+
+  // ---- OAuth token cache and identity keys
+  async getCachedToken(key: string): Promise<CachedToken | null> {
+    return this.connections.getToken(key);
+  }
+  async putCachedToken(token: CachedToken): Promise<void> {
+    await this.connections.putToken(token);
+  }
+  async deleteCachedToken(key: string, accessToken: string): Promise<boolean> {
+    return this.connections.deleteToken(key, accessToken);
+  }
+  async identityKeys(tenantId: string): Promise<IdentityKey[]> {
+    return this.connections.keys(tenantId);
+  }
+  async ensureIdentityKey(tenantId: string, candidate: IdentityKey): Promise<IdentityKey> {
+    return this.connections.ensure(tenantId, candidate);
+  }
+  async rotateIdentityKey(tenantId: string, candidate: IdentityKey, forgetBefore: Date, audit: AuditInput): Promise<IdentityKey[]> {
+    return this.write(async (session) => {
+      await this.connections.rotate(tenantId, candidate, forgetBefore, session);
+      await this.audit(tenantId, audit, session);
+      return this.connections.keys(tenantId, session);
+    });
   }
 
   // ---- per-tenant documents

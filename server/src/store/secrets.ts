@@ -1,4 +1,5 @@
 import { ActionInput, UserDataApiInput } from '../../../shared/action';
+import { ConnectionInput } from '../../../shared/connection';
 import { mapSecrets, secretPaths, type SecretPath } from '../../../shared/secrets';
 import { SettingsInput } from '../../../shared/settings';
 import { SecretBox } from './crypto';
@@ -11,6 +12,7 @@ import { SecretBox } from './crypto';
 export const ACTION_SECRET_PATHS = secretPaths(ActionInput);
 export const USER_DATA_API_SECRET_PATHS = secretPaths(UserDataApiInput);
 export const SETTINGS_SECRET_PATHS = secretPaths(SettingsInput);
+export const CONNECTION_SECRET_PATHS = secretPaths(ConnectionInput);
 
 export function sealSecrets<T>(doc: T, paths: readonly SecretPath[], box: SecretBox): T {
   // Always sealed: the store receives plain values only, and a secret that happens to look

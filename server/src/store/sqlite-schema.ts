@@ -56,6 +56,15 @@ CREATE TABLE IF NOT EXISTS inbox (
   UNIQUE (source, dedupe_key));
 CREATE INDEX IF NOT EXISTS inbox_status ON inbox (status, next_attempt_at);
 CREATE INDEX IF NOT EXISTS inbox_conv ON inbox (conversation_key, seq);
+CREATE TABLE IF NOT EXISTS connections (
+  id TEXT PRIMARY KEY, tenant_id TEXT NOT NULL, name TEXT NOT NULL, doc TEXT NOT NULL,
+  created_at TEXT NOT NULL, updated_at TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS connections_tenant ON connections (tenant_id, name);
+CREATE TABLE IF NOT EXISTS oauth_tokens (key TEXT PRIMARY KEY, doc TEXT NOT NULL, refresh_at INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS identity_keys (
+  tenant_id TEXT NOT NULL, kid TEXT NOT NULL, public_jwk TEXT NOT NULL, private_jwk TEXT NOT NULL,
+  created_at TEXT NOT NULL, retired_at TEXT, PRIMARY KEY (tenant_id, kid));
+CREATE UNIQUE INDEX IF NOT EXISTS identity_keys_active ON identity_keys (tenant_id) WHERE retired_at IS NULL;
 `;
 
 /** Columns added after the first release: added to older files, and filled from the JSON documents. */
@@ -64,12 +73,19 @@ const ADDED: { table: string; column: string; ddl: string; backfill: string }[] 
   { table: 'calls', column: 'duration_ms', ddl: 'duration_ms INTEGER', backfill: `UPDATE calls SET duration_ms = json_extract(doc, '$.durationMs') WHERE duration_ms IS NULL` },
   { table: 'calls', column: 'test', ddl: 'test INTEGER NOT NULL DEFAULT 0', backfill: `UPDATE calls SET test = 1 WHERE json_extract(doc, '$.test') = 1` },
   { table: 'audit', column: 'at', ddl: 'at TEXT', backfill: `UPDATE audit SET at = json_extract(doc, '$.at') WHERE at IS NULL` },
+  {
+    table: 'actions',
+    column: 'connection_id',
+    ddl: 'connection_id TEXT',
+    backfill: `UPDATE actions SET connection_id = json_extract(doc, '$.connectionId') WHERE connection_id IS NULL`,
+  },
 ];
 
 const INDEXES_ON_ADDED = `
 CREATE INDEX IF NOT EXISTS calls_stats ON calls (tenant_id, at);
 CREATE INDEX IF NOT EXISTS calls_at ON calls (at);
 CREATE INDEX IF NOT EXISTS audit_at ON audit (at);
+CREATE INDEX IF NOT EXISTS actions_connection ON actions (tenant_id, connection_id) WHERE connection_id IS NOT NULL;
 `;
 
 /** Creates the tables, and brings a file written by an older version up to date (in one transaction). */

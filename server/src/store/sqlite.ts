@@ -4,11 +4,33 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Action, ActionSpec, UserDataApi } from '../../../shared/action';
+import type { Connection, ConnectionSpec } from '../../../shared/connection';
 import type { CallRecord, Channel, Conversation } from '../../../shared/conversation';
 import type { Settings } from '../../../shared/settings';
-import { ConflictError } from '../errors';
+import { ConflictError, ValidationError } from '../errors';
 import type { SecretBox } from './crypto';
-import type { ActionStat, ActionVersion, AuditEntry, AuditInput, CallFilter, InboxItem, Page, ProposalStatus, PruneCounts, ScopedToken, Store, StoredProposal, Tenant, TokenScope } from './port';
+import type {
+  ActionRef,
+  ActionStat,
+  ActionVersion,
+  AuditEntry,
+  AuditInput,
+  CachedToken,
+  CallFilter,
+  DeleteConnectionResult,
+  IdentityKey,
+  ImportAudit,
+  InboxItem,
+  Page,
+  ProposalStatus,
+  PruneCounts,
+  ScopedToken,
+  Store,
+  StoredProposal,
+  Tenant,
+  TokenScope,
+} from './port';
+import { SqliteConnections } from './sqlite-connections';
 import { ACTION_SECRET_PATHS, SETTINGS_SECRET_PATHS, USER_DATA_API_SECRET_PATHS, openSecrets, sealSecrets } from './secrets';
 import { SqliteInbox } from './sqlite-inbox';
 import { SqliteProposals, isUniqueViolation } from './sqlite-proposals';
@@ -29,6 +51,7 @@ export class SqliteStore implements Store {
   private readonly inbox: SqliteInbox;
   private readonly records: SqliteRecords;
   private readonly proposals: SqliteProposals;
+  private readonly connections: SqliteConnections;
 
   constructor(dataDir: string, private readonly box: SecretBox) {
     fs.mkdirSync(dataDir, { recursive: true });
@@ -41,6 +64,7 @@ export class SqliteStore implements Store {
     this.inbox = new SqliteInbox(this.db, this.q);
     this.records = new SqliteRecords(this.q);
     this.proposals = new SqliteProposals(this.q);
+    this.connections = new SqliteConnections(this.q, box);
   }
 
   async close(): Promise<void> {
@@ -80,31 +104,59 @@ export class SqliteStore implements Store {
     const r = this.q('SELECT * FROM actions WHERE tenant_id = ? AND id = ?').get(tenantId, id) as Row | undefined;
     return r ? this.actionFromRow(r) : null;
   }
-  async createAction(tenantId: string, spec: ActionSpec, audit: AuditInput): Promise<Action> {
+  /** Inserts an action with its first version and audit entry; runs inside a transaction. */
+  private insertAction(tenantId: string, spec: ActionSpec, audit: AuditInput): Action {
     const now = new Date().toISOString();
     const id = randomUUID();
     const doc = JSON.stringify(sealSecrets(spec, ACTION_SECRET_PATHS, this.box));
+    this.checkConnection(tenantId, spec);
+    this.uniqueName(
+      () =>
+        this.q('INSERT INTO actions (id, tenant_id, name, doc, version, created_at, updated_at, connection_id) VALUES (?, ?, ?, ?, 1, ?, ?, ?)').run(
+          id,
+          tenantId,
+          spec.name,
+          doc,
+          now,
+          now,
+          spec.connectionId ?? null,
+        ),
+      spec.name,
+    );
+    this.writeVersion(tenantId, id, 1, doc, audit, now);
+    this.writeAudit(tenantId, { ...audit, entityId: id });
+    return { id, ...spec, version: 1, createdAt: now, updatedAt: now };
+  }
+  /** In the writing transaction, so a connection deleted meanwhile cannot be named. */
+  private checkConnection(tenantId: string, spec: ActionSpec): void {
+    if (spec.connectionId && !this.connections.exists(tenantId, spec.connectionId)) {
+      throw new ValidationError('invalid request body', [{ path: 'connectionId', message: 'no connection with this id' }]);
+    }
+  }
+  async createAction(tenantId: string, spec: ActionSpec, audit: AuditInput): Promise<Action> {
+    let action!: Action;
     this.tx(() => {
-      this.uniqueName(
-        () => this.q('INSERT INTO actions (id, tenant_id, name, doc, version, created_at, updated_at) VALUES (?, ?, ?, ?, 1, ?, ?)').run(id, tenantId, spec.name, doc, now, now),
-        spec.name,
-      );
-      this.writeVersion(tenantId, id, 1, doc, audit, now);
-      this.writeAudit(tenantId, { ...audit, entityId: id });
+      action = this.insertAction(tenantId, spec, audit);
       this.bumpConfig(tenantId);
     });
-    return { id, ...spec, version: 1, createdAt: now, updatedAt: now };
+    return action;
   }
   async replaceAction(tenantId: string, id: string, spec: ActionSpec, audit: AuditInput): Promise<Action | null> {
     const now = new Date().toISOString();
     const doc = JSON.stringify(sealSecrets(spec, ACTION_SECRET_PATHS, this.box));
     let row: Row | undefined;
     this.tx(() => {
+      this.checkConnection(tenantId, spec);
       row = this.uniqueName(
         () =>
-          this.q('UPDATE actions SET name = ?, doc = ?, version = version + 1, updated_at = ? WHERE tenant_id = ? AND id = ? RETURNING *').get(spec.name, doc, now, tenantId, id) as
-            | Row
-            | undefined,
+          this.q('UPDATE actions SET name = ?, doc = ?, version = version + 1, updated_at = ?, connection_id = ? WHERE tenant_id = ? AND id = ? RETURNING *').get(
+            spec.name,
+            doc,
+            now,
+            spec.connectionId ?? null,
+            tenantId,
+            id,
+          ) as Row | undefined,
         spec.name,
       );
       if (!row) return;
@@ -145,6 +197,102 @@ export class SqliteStore implements Store {
   }
   async configVersion(tenantId: string): Promise<number> {
     return ((this.q('SELECT version FROM config_versions WHERE tenant_id = ?').get(tenantId) as Row | undefined)?.version as number | undefined) ?? 0;
+  }
+
+  // ---- connections
+  async listConnections(tenantId: string): Promise<Connection[]> {
+    return this.connections.list(tenantId);
+  }
+  async getConnection(tenantId: string, id: string): Promise<Connection | null> {
+    return this.connections.get(tenantId, id);
+  }
+  async createConnection(tenantId: string, spec: ConnectionSpec, audit: AuditInput): Promise<Connection> {
+    let c!: Connection;
+    this.tx(() => {
+      c = this.connections.insert(tenantId, spec);
+      this.writeAudit(tenantId, { ...audit, entityId: c.id });
+      this.bumpConfig(tenantId);
+    });
+    return c;
+  }
+  async replaceConnection(tenantId: string, id: string, spec: ConnectionSpec, audit: AuditInput): Promise<Connection | null> {
+    let c: Connection | null = null;
+    this.tx(() => {
+      c = this.connections.update(tenantId, id, spec);
+      if (!c) return;
+      this.writeAudit(tenantId, audit);
+      this.bumpConfig(tenantId);
+    });
+    return c;
+  }
+  async deleteConnection(tenantId: string, id: string, audit: AuditInput): Promise<DeleteConnectionResult> {
+    let out: DeleteConnectionResult = { deleted: false, usedBy: [] };
+    this.tx(() => {
+      const usedBy = this.connections.usedBy(tenantId, id);
+      if (usedBy.length > 0) return void (out = { deleted: false, usedBy });
+      if (!this.connections.delete(tenantId, id)) return;
+      this.writeAudit(tenantId, audit);
+      this.bumpConfig(tenantId);
+      out = { deleted: true };
+    });
+    return out;
+  }
+  async actionsOnConnection(tenantId: string, connectionId: string): Promise<ActionRef[]> {
+    return this.connections.usedBy(tenantId, connectionId);
+  }
+  async createConnectionWithActions(tenantId: string, spec: ConnectionSpec, actions: ActionSpec[], audit: ImportAudit): Promise<{ connection: Connection; actions: Action[] }> {
+    let out!: { connection: Connection; actions: Action[] };
+    this.tx(() => {
+      const connection = this.connections.insert(tenantId, spec);
+      this.writeAudit(tenantId, { actor: audit.actor, entity: 'connection', entityId: connection.id, op: 'create', changes: audit.connection });
+      const created = actions.map((a, i) =>
+        this.insertAction(
+          tenantId,
+          { ...a, connectionId: connection.id },
+          { actor: audit.actor, entity: 'action', entityId: null, op: 'create', changes: audit.actions[i] ?? [] },
+        ),
+      );
+      this.bumpConfig(tenantId);
+      out = { connection, actions: created };
+    });
+    return out;
+  }
+
+  // ---- OAuth token cache and identity keys
+  async getCachedToken(key: string): Promise<CachedToken | null> {
+    return this.connections.getToken(key);
+  }
+  async putCachedToken(token: CachedToken): Promise<void> {
+    this.connections.putToken(token);
+  }
+  async deleteCachedToken(key: string, accessToken: string): Promise<boolean> {
+    let out = false;
+    this.tx(() => (out = this.connections.deleteToken(key, accessToken)));
+    return out;
+  }
+  async identityKeys(tenantId: string): Promise<IdentityKey[]> {
+    return this.connections.keys(tenantId);
+  }
+  async ensureIdentityKey(tenantId: string, candidate: IdentityKey): Promise<IdentityKey> {
+    let out!: IdentityKey;
+    this.tx(() => {
+      const active = this.connections.active(tenantId);
+      if (active) return void (out = active);
+      this.connections.insertKey(tenantId, { ...candidate, retiredAt: null });
+      out = { ...candidate, retiredAt: null };
+    });
+    return out;
+  }
+  async rotateIdentityKey(tenantId: string, candidate: IdentityKey, forgetBefore: Date, audit: AuditInput): Promise<IdentityKey[]> {
+    let out!: IdentityKey[];
+    this.tx(() => {
+      this.connections.retireActive(tenantId, candidate.createdAt);
+      this.connections.insertKey(tenantId, { ...candidate, retiredAt: null });
+      this.connections.forgetRetired(tenantId, forgetBefore.toISOString());
+      this.writeAudit(tenantId, audit);
+      out = this.connections.keys(tenantId);
+    });
+    return out;
   }
 
   // ---- documents

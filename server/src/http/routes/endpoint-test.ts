@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { WRITE_METHODS, type ActionContext } from '../../../../shared/action';
+import type { Connection } from '../../../../shared/connection';
 import type { CallRecord } from '../../../../shared/conversation';
 import type { Endpoint, ExecResult } from '../../actions';
 import type { AppContext } from '../context';
@@ -26,9 +27,16 @@ export async function runEndpointTest(
   variables: Record<string, unknown>,
   contact: ActionContext['contact'] | undefined,
   label = endpoint.name ?? 'test',
+  opts: { connection?: Connection | null; verified?: boolean } = {},
 ): Promise<EndpointTestResult> {
-  const context: ActionContext = { contact: contact ?? {}, channel: 'test', current_datetime: new Date().toISOString() };
-  const r = await ctx.executor.execute(endpoint, variables, context);
+  const context: ActionContext = {
+    contact: contact ?? {},
+    channel: 'test',
+    current_datetime: new Date().toISOString(),
+    tenant_id: tenantId,
+    verified: opts.verified ?? false,
+  };
+  const r = await ctx.executor.execute(endpoint, variables, context, { connection: opts.connection ?? null });
   ctx.metrics.recordCall(r.ok, r.error?.type, r.durationMs);
   const call: CallRecord = {
     id: randomUUID(),
