@@ -4,7 +4,7 @@ import type { ChatCompletionMessageParam, ChatCompletionMessageToolCall } from '
 import type { MockResponse, UserDataApi } from '../../../shared/action';
 import type { CallRecord, Channel, Conversation, Customer, Proposal } from '../../../shared/conversation';
 import type { Settings } from '../../../shared/settings';
-import type { ActionExecutor } from '../actions';
+import { effectiveAudience, type ActionExecutor } from '../actions';
 import type { Config } from '../config';
 import { AppError } from '../errors';
 import type { Logger } from '../logger';
@@ -133,11 +133,14 @@ export class Agent {
       signal,
       scrub: cfg.scrub,
       offered: [],
+      connections: cfg.connections,
       proposals: await expireOverdue(store, proposals, now.getTime()),
     };
     if (wantsUserData && uda) await this.loadUserData(state, uda);
     for (const [name, tool] of cfg.tools) {
-      if (tool.action.audience === 'verified' && !conv.customer.verified) state.hidden.add(name);
+      // Identity assertions are only for verified customers: their actions are verified-only by construction.
+      const audience = effectiveAudience(tool.action, tool.action.connectionId ? (cfg.connections.get(tool.action.connectionId) ?? null) : null);
+      if (audience === 'verified' && !conv.customer.verified) state.hidden.add(name);
       else state.tools.set(name, tool);
     }
     state.offered = this.offered(state, cfg);

@@ -83,7 +83,7 @@ export class Confirmations {
     } else {
       await store.transitionProposal(s.tenantId, p.id, ['pending'], 'confirmed');
       const now = (await store.getProposal(s.tenantId, p.id)) ?? p;
-      const { final, call } = await this.run(s.conv, now, { scrub: s.scrub, context: s.context, signal: s.signal });
+      const { final, call } = await this.run(s.conv, now, { scrub: s.scrub, context: s.context, signal: s.signal, connections: s.connections });
       this.replaceIn(s, final);
       if (call) {
         s.calls.push(call);
@@ -122,7 +122,7 @@ export class Confirmations {
   private async run(
     conv: Conversation,
     p: StoredProposal,
-    env: { scrub: Redactor; context: TurnState['context']; signal: AbortSignal } | null,
+    env: { scrub: Redactor; context: TurnState['context']; signal: AbortSignal; connections: TurnState['connections'] } | null,
   ): Promise<{ final: StoredProposal; call: CallRecord | null }> {
     const { store, executor, metrics } = this.deps;
     const claimed = p.status === 'confirmed' ? await store.transitionProposal(p.tenantId, p.id, ['confirmed'], 'running') : null;
@@ -130,13 +130,15 @@ export class Confirmations {
       const final = isFinal(p.status) ? p : await waitForOutcome(store, p.tenantId, p.id, WAIT_FOR_RUN_MS);
       return { final: final ?? p, call: null };
     }
-    const [action, actions, uda, settings] = await Promise.all([
+    const [action, actions, uda, settings, connections] = await Promise.all([
       store.getAction(p.tenantId, p.actionId),
       env ? null : store.listActions(p.tenantId),
       env ? null : store.getUserDataApi(p.tenantId),
       env ? null : store.getSettings(p.tenantId),
+      env ? null : store.listConnections(p.tenantId),
     ]);
-    const scrub = env?.scrub ?? tenantScrubber(actions ?? [], uda, settings ?? defaultSettings());
+    const scrub = env?.scrub ?? tenantScrubber(actions ?? [], uda, settings ?? defaultSettings(), connections ?? []);
+    const byId = env?.connections ?? new Map((connections ?? []).map((c) => [c.id, c]));
     const meta = { channel: conv.channel, proposalId: p.id, arguments: p.arguments, actionVersion: p.actionVersion };
     let call: CallRecord;
     if (!action || action.version !== p.actionVersion || !action.enabled) {
@@ -145,7 +147,7 @@ export class Confirmations {
     } else {
       const context = env?.context ?? contextOf(conv, settings ?? defaultSettings(), new Date());
       const signal = env?.signal ?? AbortSignal.timeout(action.timeoutMs + 5_000);
-      const r = await runAction({ executor }, { conv, context, signal }, action, p.arguments, { 'Idempotency-Key': p.id });
+      const r = await runAction({ executor }, { conv, context, signal, connections: byId }, action, p.arguments, { 'Idempotency-Key': p.id });
       metrics.recordCall(r.ok, r.error?.type, r.durationMs);
       call = scrubCall(scrub, callFromResult(p.action, r, conv.id, p.turnId, { ...meta, mode: modeOf({ conv }, action, r) }));
     }

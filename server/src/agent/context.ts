@@ -25,6 +25,8 @@ export function contextOf(conv: Conversation, settings: Settings, now: Date): Ac
       ...(conv.customer.phone ? { phone_number: conv.customer.phone } : {}),
     },
     agent_name: settings.agentName,
+    tenant_id: conv.tenantId,
+    verified: conv.customer.verified,
     channel: conv.channel,
     conversation_id: conv.id,
     current_datetime: now.toISOString(),

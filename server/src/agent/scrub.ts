@@ -1,4 +1,5 @@
 import type { Action, UserDataApi } from '../../../shared/action';
+import type { Connection } from '../../../shared/connection';
 import type { CallRecord } from '../../../shared/conversation';
 import type { Settings } from '../../../shared/settings';
 import { endpointSecrets } from '../actions';
@@ -10,9 +11,10 @@ import { SettingsInput } from '../../../shared/settings';
  * every form. What leaves a turn (the model's input, call records, replies) passes it, so a
  * secret of one action echoed by another API is masked too.
  */
-export function tenantScrubber(actions: readonly Action[], uda: UserDataApi | null, settings: Settings): Redactor {
+export function tenantScrubber(actions: readonly Action[], uda: UserDataApi | null, settings: Settings, connections: readonly Connection[] = []): Redactor {
   const secrets: string[] = [];
   for (const a of actions) secrets.push(...endpointSecrets(a));
+  for (const c of connections) secrets.push(...endpointSecrets({ auth: c.auth, headers: c.headers, query: [] }));
   if (uda) secrets.push(...endpointSecrets(uda));
   secrets.push(...documentSecrets(settings, SettingsInput));
   return redactorFor([...new Set(secrets)]);

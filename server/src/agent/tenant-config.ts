@@ -1,4 +1,5 @@
 import type { Action, UserDataApi } from '../../../shared/action';
+import type { Connection } from '../../../shared/connection';
 import type { Settings } from '../../../shared/settings';
 import type { Redactor } from '../secrets';
 import type { Store } from '../store';
@@ -13,6 +14,8 @@ export interface TenantConfig {
   settings: Settings;
   actions: readonly Action[];
   userDataApi: UserDataApi | null;
+  /** Connections by id (base URL and auth shared by actions). */
+  connections: ReadonlyMap<string, Connection>;
   /** Every secret of the tenant, masked in whatever leaves a turn. */
   scrub: Redactor;
   /** Enabled actions as tools, by name (built once per action version). */
@@ -43,7 +46,12 @@ export class TenantConfigCache {
       this.entries.set(tenantId, hit);
       return hit;
     }
-    const [settings, actions, userDataApi] = await Promise.all([this.store.getSettings(tenantId), this.store.listActions(tenantId), this.store.getUserDataApi(tenantId)]);
+    const [settings, actions, userDataApi, connections] = await Promise.all([
+      this.store.getSettings(tenantId),
+      this.store.listActions(tenantId),
+      this.store.getUserDataApi(tenantId),
+      this.store.listConnections(tenantId),
+    ]);
     const s = settings ?? defaultSettings();
     const tools = new Map<string, ActionTool>();
     for (const a of actions) if (a.enabled) tools.set(a.name, toolFor(a));
@@ -53,7 +61,8 @@ export class TenantConfigCache {
       settings: s,
       actions,
       userDataApi,
-      scrub: tenantScrubber(actions, userDataApi, s),
+      connections: new Map(connections.map((c) => [c.id, c])),
+      scrub: tenantScrubber(actions, userDataApi, s, connections),
       tools,
       index: () => (index ??= ToolIndex.build([...tools.values()].map((t) => t.action))),
     };

@@ -1,4 +1,5 @@
 import { WRITE_METHODS, type Action } from '../../../shared/action';
+import type { Connection } from '../../../shared/connection';
 import type { CallRecord } from '../../../shared/conversation';
 import type { ActionExecutor, ExecResult } from '../actions';
 import type { Metrics } from '../metrics';
@@ -65,19 +66,25 @@ export async function toolCall(deps: ToolCallDeps, s: TurnState, name: string, r
 /** Runs an action as the conversation's sandbox says: a mock, a dry run, or the real API. */
 export async function runAction(
   deps: Pick<ToolCallDeps, 'executor'>,
-  s: Pick<TurnState, 'conv' | 'context' | 'signal'>,
+  s: Pick<TurnState, 'conv' | 'context' | 'signal' | 'connections'>,
   action: Action,
   args: Record<string, unknown>,
   headers?: Record<string, string>,
 ): Promise<ExecResult> {
+  const connection = connectionOf(s, action);
   const mock = s.conv.sandbox ? (s.conv.mocks?.[action.name] ?? action.mock ?? undefined) : undefined;
-  if (mock) return deps.executor.execute(action, args, s.context, { signal: s.signal, mock, ...(headers ? { headers } : {}) });
+  if (mock) return deps.executor.execute(action, args, s.context, { signal: s.signal, mock, connection, ...(headers ? { headers } : {}) });
   if (s.conv.sandbox && WRITE_METHODS.has(action.method)) {
-    const r = deps.executor.render(action, args, s.context, headers);
+    const r = deps.executor.render(action, args, s.context, headers, connection);
     if (!r.ok) return { ok: false, durationMs: 0, attempts: 0, request: r.request, error: r.error };
     return { ok: true, status: 200, durationMs: 0, attempts: 0, request: r.request, modelText: 'Dry run (sandbox): the request was prepared and not sent. Tell the customer it was a test.' };
   }
-  return deps.executor.execute(action, args, s.context, { signal: s.signal, ...(headers ? { headers } : {}) });
+  return deps.executor.execute(action, args, s.context, { signal: s.signal, connection, ...(headers ? { headers } : {}) });
+}
+
+/** The connection an action names (null when it names one that is gone), or undefined. */
+export function connectionOf(s: Pick<TurnState, 'connections'>, action: Action): Connection | null | undefined {
+  return action.connectionId ? (s.connections.get(action.connectionId) ?? null) : undefined;
 }
 
 /** Whether a call was real, answered by a mock, or a dry run. */
@@ -117,7 +124,7 @@ async function propose(
     return frameError('needs_confirmation', null, message);
   };
   if (existing) return refused(`not run: this exact action already waits for ${who}. Do not call it again; tell the customer it waits for their confirmation.`, existing.id, existing.request.url);
-  const rendered = deps.executor.render(action, args, s.context, { 'Idempotency-Key': '(the proposal id)' });
+  const rendered = deps.executor.render(action, args, s.context, { 'Idempotency-Key': '(the proposal id)' }, connectionOf(s, action));
   if (!rendered.ok) {
     out.push(scrubCall(s.scrub, refusedCall(action.name, action.method, rendered.request.url, rendered.error.type as 'not_allowed', rendered.error.message, conv.id, turnId, callMeta)));
     return frameError(rendered.error.type, null, s.scrub.text(rendered.error.message));

@@ -1,4 +1,5 @@
 import type { ActionContext } from '../../../shared/action';
+import type { Connection } from '../../../shared/connection';
 import type { CallRecord, Conversation } from '../../../shared/conversation';
 import type { Settings } from '../../../shared/settings';
 import type { Redactor } from '../secrets';
@@ -27,6 +28,8 @@ export interface TurnState {
   signal: AbortSignal;
   /** Every secret of the tenant, masked in everything the turn hands out. */
   scrub: Redactor;
+  /** The tenant's connections by id. */
+  connections: ReadonlyMap<string, Connection>;
   /** This conversation's proposals, as the store has them. */
   proposals: StoredProposal[];
 }
