@@ -1,11 +1,11 @@
-import { z } from 'zod';
 import { randomUUID } from 'node:crypto';
-import type { CallRecord, Conversation, Customer, Delivery, DeliveryState, Proposal } from '../../../../shared/conversation';
+import type { CallRecord, Conversation, Delivery, DeliveryState, Proposal } from '../../../../shared/conversation';
 import type { Settings } from '../../../../shared/settings';
 import type { ChannelDeps } from '../deps';
 import type { InboxHandler } from '../../inbox';
 import type { InboxItem } from '../../store';
-import { IntercomClient, type IntercomContact, type IntercomErrorType, type QuickReplyOption } from './client';
+import { IntercomClient, type IntercomErrorType, type QuickReplyOption } from './client';
+import { readCustomer } from './contact';
 import { comparableText, textToHtml } from './html';
 import { handOffNoteHtml, noteHtml, worthANote } from './note';
 import { clickFor, CONFIRM_LABEL, DECLINE_LABEL, looksLikeAClick, optionsFor, uuidFromConversation } from './quick-reply';
@@ -239,7 +239,7 @@ class Turn {
 
   /** The agent turn, saved together with the delivery record (one write: a crash leaves both or neither). */
   private async runAgent(stored: Conversation | null) {
-    const customer = await this.customer();
+    const customer = await readCustomer(this.client, this.job.contactId, this.settings.intercom.identityVerification, this.log);
     const base = stored ?? newConversation(this.tenantId, 'intercom', this.job.conversationId, customer);
     const delivery: Delivery = { key: this.job.notificationId, messageIndex: base.messages.length, reply: 'pending', note: 'pending' };
     const conv: Conversation = {
@@ -250,31 +250,6 @@ class Turn {
     const t = await this.deps.agent.reply(conv, this.job.text, 'live', customer);
     this.log.info({ calls: t.calls.length, pending: t.pending.length, fallback: t.fallback, verified: customer.verified }, 'intercom turn done');
     return t;
-  }
-
-  /**
-   * Who is writing. Verified only when the contact is a `user` with an `external_id` and the
-   * tenant says the workspace enforces identity verification. Leads and visitors never are,
-   * and an unverified contact's email and phone stay out of the conversation (they are
-   * self-declared, so no action may use them to look anything up).
-   */
-  private async customer(): Promise<Customer> {
-    const id = this.job.contactId;
-    if (!id) return { verified: false };
-    const r = await this.client.getContact(id);
-    if (!r.ok) {
-      if (TRANSIENT.has(r.error.type)) throw new RetryLaterError(`reading the Intercom contact failed: ${r.error.message}`);
-      this.log.warn({ error: r.error }, 'could not read the Intercom contact; answering as unverified');
-      return { id, verified: false };
-    }
-    const c: Partial<IntercomContact> = r.data ?? {};
-    const externalId = typeof c.external_id === 'string' && c.external_id.trim() ? c.external_id.trim().slice(0, 200) : null;
-    const verified = c.role === 'user' && externalId !== null && this.settings.intercom.identityVerification;
-    const name = typeof c.name === 'string' && c.name.trim() ? c.name.trim().slice(0, 200) : undefined;
-    if (!verified) return { id: String(c.id ?? id).slice(0, 200), ...(name ? { name } : {}), verified: false };
-    const email = z.email().max(320).safeParse(c.email);
-    const phone = typeof c.phone === 'string' && c.phone.trim() ? c.phone.trim().slice(0, 50) : undefined;
-    return { id: externalId, ...(email.success ? { email: email.data } : {}), ...(name ? { name } : {}), ...(phone ? { phone } : {}), verified: true };
   }
 
   /**
