@@ -112,6 +112,8 @@ export interface Conversation {
   /** The User Data API's answer, fetched once per conversation for a verified customer. */
   userData: { ok: boolean; text: string; at: string } | null;
   needsHuman: boolean;
+  /** A teammate took the conversation over (Intercom): the AI no longer answers it. `by`: the admin id. */
+  handedOff?: { at: string; by: string; reason?: 'replied' | 'assigned' };
   /** Failure counts per call (action + arguments), so a failing call is not retried forever. */
   failures: Record<string, number>;
   /** Sandbox: mocks answer instead of the APIs, writes without a mock are dry runs. */

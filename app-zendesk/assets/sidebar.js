@@ -1,12 +1,12 @@
 /* global ZAFClient */
 /**
  * Ticket sidebar: shows the AI's draft reply for the open ticket, the API calls behind it and
- * the write actions it proposes; inserts the draft into the reply box and runs a proposal on
- * the agent's click. Plain browser JavaScript (no build step). Every piece of data reaches the
+ * the write actions it proposes; inserts the draft into the reply box and runs (or declines) a
+ * proposal once the agent confirmed it in a dialog that shows the exact request. Plain browser JavaScript (no build step). Every piece of data reaches the
  * page through textContent / text nodes, never as HTML.
  *
  * Backend contract: GET|POST {backend}/zendesk/tickets/:id/draft,
- * POST {backend}/zendesk/tickets/:id/proposals/:proposalId/run, all with
+ * POST {backend}/zendesk/tickets/:id/proposals/:proposalId/run|decline, all with
  * `Authorization: Bearer <api_token>`. The token is a secure setting: the page only ever holds
  * the `{{setting.api_token}}` placeholder, which Zendesk's proxy fills in (secure: true).
  */
@@ -34,7 +34,7 @@
     noTicket: 'No ticket is open, so there is no draft to show.',
     noSdk: 'The Zendesk app framework did not load. Reload the page.',
     noCalls: 'The AI made no API calls for this draft.',
-    alreadyRun: 'This action was already run or has expired.',
+    alreadyRun: 'This action was already run, declined or has expired.',
     proposalGone: 'This proposed action no longer exists.',
   };
 
@@ -54,6 +54,9 @@
 
   const PROPOSAL_BADGES = {
     pending: ['neutral', 'Waiting'],
+    confirmed: ['neutral', 'Starting'],
+    running: ['neutral', 'Running'],
+    declined: ['neutral', 'Declined'],
     done: ['ok', 'Done'],
     failed: ['error', 'Failed'],
     expired: ['neutral', 'Expired'],
@@ -285,18 +288,24 @@
     if (!draft.calls.some(function (c) { return c.id === call.id; })) draft.calls.push(call);
   }
 
-  function runProposal(proposal) {
-    state.running[proposal.id] = true;
+  /**
+   * Runs or declines a proposal (after the dialog). The server answers 200 with the same
+   * outcome to every caller of the same proposal (two agents, a double click): a proposal
+   * someone else already ran shows its result, not an error.
+   */
+  function actOnProposal(proposal, kind) {
+    if (state.running[proposal.id]) return Promise.resolve();
+    state.running[proposal.id] = kind;
     delete state.runErrors[proposal.id];
     state.notice = null;
     render();
-    const url = ticketPath() + '/proposals/' + encodeURIComponent(proposal.id) + '/run';
+    const url = ticketPath() + '/proposals/' + encodeURIComponent(proposal.id) + '/' + kind;
     return callBackend('POST', url, {})
       .then(function (res) {
-        replaceProposal(res && res.proposal);
+        const updated = res && res.proposal;
+        replaceProposal(updated);
         addCall(res && res.call);
-        const done = res && res.proposal && res.proposal.status === 'done';
-        state.notice = proposal.action + (done ? ': done.' : ': failed.');
+        state.notice = proposal.action + ': ' + outcomeWords(updated, Boolean(res && res.call));
       }, function (err) {
         const status = err && err.status;
         if (status === 409) state.runErrors[proposal.id] = TEXT.alreadyRun + (backendMessage(err) ? ' ' + backendMessage(err) : '');
@@ -308,6 +317,82 @@
         delete state.running[proposal.id];
         render();
       });
+  }
+
+  function outcomeWords(proposal, ranHere) {
+    const status = proposal && proposal.status;
+    if (status === 'done') return ranHere ? 'done.' : 'done (it had already run).';
+    if (status === 'failed') return ranHere ? 'failed.' : 'failed (it had already run).';
+    if (status === 'declined') return 'declined: nothing was sent.';
+    if (status === 'expired') return 'expired: nothing was sent.';
+    return String(status || 'unknown') + '.';
+  }
+
+  // ---- confirmation dialog ---------------------------------------------------------------
+
+  /** The request a proposal sends, as the server rendered it (values filled in, secrets masked). */
+  function requestOf(proposal) {
+    const r = proposal.request || {};
+    return {
+      method: r.method || proposal.method || '',
+      url: r.url || proposal.url || '',
+      headers: r.headers && typeof r.headers === 'object' ? r.headers : {},
+      body: typeof r.body === 'string' ? r.body : null,
+    };
+  }
+
+  function prettyBody(body) {
+    try {
+      return JSON.stringify(JSON.parse(body), null, 2);
+    } catch (_) {
+      return body;
+    }
+  }
+
+  /**
+   * Asks before anything is sent: a modal dialog with the exact request. Cancel has the
+   * focus, Escape closes it; only the dialog's confirm button calls the backend.
+   */
+  function openDialog(proposal, kind) {
+    const old = document.getElementById('confirm-dialog');
+    if (old) old.remove();
+    const req = requestOf(proposal);
+    const headers = Object.entries(req.headers).map(function (pair) { return [pair[0], String(pair[1])]; });
+    const run = kind === 'run';
+    const opener = document.activeElement;
+    const cancel = el('button', { type: 'button', 'data-role': 'cancel' }, 'Cancel');
+    const confirmButton = el('button', { type: 'button', className: 'primary', 'data-role': 'confirm' }, run ? 'Run it' : 'Decline it');
+    const dialog = el('dialog', { id: 'confirm-dialog', className: 'confirm', 'aria-labelledby': 'confirm-title', 'aria-describedby': 'confirm-lead' },
+      el('h2', { id: 'confirm-title' }, (run ? 'Run ' : 'Decline ') + proposal.action + '?'),
+      el('p', { id: 'confirm-lead' }, run
+        ? 'This request will be sent to the API now, once:'
+        : 'Nothing will be sent. The AI proposed this request:'),
+      el('div', { className: 'request-line', 'data-role': 'request-line' }, req.method + ' ' + req.url),
+      el('div', { className: 'item-sub' }, 'Headers'),
+      headers.length ? keyValueList(headers) : el('div', { className: 'item-sub' }, 'None'),
+      el('div', { className: 'item-sub' }, 'Body'),
+      req.body ? el('pre', { className: 'excerpt', 'data-role': 'request-body' }, prettyBody(req.body)) : el('div', { className: 'item-sub' }, 'None'),
+      el('div', { className: 'actions' }, cancel, confirmButton));
+    let confirmed = false;
+    cancel.addEventListener('click', function () { dialog.close(); });
+    confirmButton.addEventListener('click', function () {
+      if (confirmed) return;
+      confirmed = true;
+      confirmButton.disabled = true;
+      dialog.close();
+      actOnProposal(proposal, kind);
+    });
+    dialog.addEventListener('close', function () {
+      dialog.remove();
+      resize();
+      if (!confirmed && opener && document.contains(opener)) opener.focus();
+    });
+    document.body.append(dialog);
+    dialog.showModal();
+    cancel.focus();
+    // The iframe is sized to the page: make room for the dialog.
+    const height = Math.ceil(Math.max(appEl.getBoundingClientRect().height, dialog.getBoundingClientRect().height + 48));
+    Promise.resolve(state.client.invoke('resize', { width: '100%', height: height + 'px' })).catch(function () {});
   }
 
   // ---- rendering -----------------------------------------------------------------------
@@ -405,7 +490,7 @@
     const args = Object.entries(proposal.arguments || {}).map(function (pair) {
       return [pair[0], formatValue(pair[1])];
     });
-    const running = Boolean(state.running[proposal.id]);
+    const running = state.running[proposal.id];
     const canRun = proposal.status === 'pending' && !expired;
     const runError = state.runErrors[proposal.id];
     return el('li', { className: 'item', 'data-proposal-id': proposal.id },
@@ -417,11 +502,16 @@
       canRun ? el('div', { className: 'item-sub' }, 'Expires ' + formatTime(proposal.expiresAt)) : null,
       canRun
         ? el('div', { className: 'actions' },
-            button(running ? 'Running…' : 'Run', function () { runProposal(proposal); }, {
+            button(running === 'run' ? 'Running…' : 'Run', function () { openDialog(proposal, 'run'); }, {
               primary: true,
-              disabled: running,
-              ariaLabel: (running ? 'Running ' : 'Run ') + proposal.action,
+              disabled: Boolean(running),
+              ariaLabel: (running === 'run' ? 'Running ' : 'Run ') + proposal.action,
               key: 'run-' + proposal.id,
+            }),
+            button(running === 'decline' ? 'Declining…' : 'Decline', function () { openDialog(proposal, 'decline'); }, {
+              disabled: Boolean(running),
+              ariaLabel: (running === 'decline' ? 'Declining ' : 'Decline ') + proposal.action,
+              key: 'decline-' + proposal.id,
             }))
         : null,
       renderProposalResult(proposal),

@@ -293,6 +293,8 @@ describe('admin page (real Chromium, real server, local customer API, scripted L
     expect(created.status).toBe(201);
     try {
       await page.getByRole('button', { name: 'New conversation' }).click();
+      // The sandbox (on by default) would make the write a dry run: this test runs it for real.
+      await page.getByLabel('Sandbox').uncheck();
       await page.fill('#pg-name', 'Grace Hopper');
       const cancels = () => customer.received.filter((r) => r.method === 'POST').length;
       await page.fill('#pg-message', 'Please cancel order ORD-12345');

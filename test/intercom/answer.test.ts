@@ -109,7 +109,7 @@ describe('answers in Intercom', () => {
     const contactRead = intercom.requests.find((r) => r.path === '/contacts/c-user')!;
     expect(contactRead.method).toBe('GET');
     expect(contactRead.headers.authorization).toBe(`Bearer ${ACCESS_TOKEN}`);
-    expect(contactRead.headers['intercom-version']).toBe('2.11');
+    expect(contactRead.headers['intercom-version']).toBe('2.14');
 
     // The reply: a comment by the configured admin, the model's text escaped into HTML paragraphs.
     const posts = intercom.requests.filter((r) => r.method === 'POST' && r.path === '/conversations/5001/reply');

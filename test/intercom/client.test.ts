@@ -55,7 +55,7 @@ describe('intercom client', () => {
     expect(r).toMatchObject({ ok: true, status: 200, data: { id: 'c1', role: 'user' } });
     expect(server.seen[0]!.url).toBe('/contacts/abc%2F..%2F1');
     expect(server.seen[0]!.headers.authorization).toBe(`Bearer ${TOKEN}`);
-    expect(server.seen[0]!.headers['intercom-version']).toBe('2.11');
+    expect(server.seen[0]!.headers['intercom-version']).toBe('2.14');
     expect(server.seen[0]!.headers.accept).toBe('application/json');
   });
 

@@ -16,6 +16,8 @@ export interface FakePart {
   part_type: string;
   body: string;
   author: { type: string; id: string };
+  /** Quick-reply buttons (an admin's `quick_reply`) or the clicked option (a customer's part). */
+  metadata?: { quick_reply_options?: { text: string; uuid: string }[]; quick_reply_uuid?: string };
 }
 
 /** A scripted answer for the next matching request (rate limits, failures). */
@@ -93,9 +95,21 @@ export async function startFakeIntercom(token: string) {
       const reply = /^\/conversations\/([^/?]+)\/reply$/.exec(seen.path);
       if (seen.method === 'POST' && reply) {
         const id = decodeURIComponent(reply[1]!);
-        const b = body as { message_type?: string; type?: string; admin_id?: string; body?: string };
-        if (!b || b.type !== 'admin' || !b.admin_id || !b.body || !['comment', 'note'].includes(b.message_type ?? '')) {
+        const b = body as { message_type?: string; type?: string; admin_id?: string; body?: string; reply_options?: { text?: unknown; uuid?: unknown }[] };
+        if (!b || b.type !== 'admin' || !b.admin_id || !b.body || !['comment', 'note', 'quick_reply'].includes(b.message_type ?? '')) {
           send(res, 400, { type: 'error.list', errors: [{ code: 'parameter_invalid', message: 'bad reply' }] });
+          return;
+        }
+        // As Intercom: quick replies need API 2.14+, and each option a text and a uuid.
+        const options = b.reply_options;
+        if (b.message_type === 'quick_reply') {
+          const version = Number(String(req.headers['intercom-version'] ?? '0').replace(/^(\d+)\.(\d+)$/, (_m, a: string, c: string) => `${a}.${c.padStart(2, '0')}`));
+          if (!(version >= 2.14) || !Array.isArray(options) || options.length < 1 || options.some((o) => typeof o?.text !== 'string' || !o.text || typeof o.uuid !== 'string' || !o.uuid)) {
+            send(res, 400, { type: 'error.list', errors: [{ code: 'parameter_invalid', message: 'quick_reply needs Intercom-Version 2.14+ and reply_options [{text, uuid}]' }] });
+            return;
+          }
+        } else if (options !== undefined) {
+          send(res, 400, { type: 'error.list', errors: [{ code: 'parameter_invalid', message: 'reply_options only with message_type quick_reply' }] });
           return;
         }
         // The post is done after the delay even if the caller is gone (killed): Intercom keeps what it got.
@@ -104,7 +118,13 @@ export async function startFakeIntercom(token: string) {
           await new Promise((r) => setTimeout(r, replyDelayMs));
           postsInFlight--;
         }
-        const part: FakePart = { id: String(++partSeq), part_type: b.message_type!, body: b.body, author: { type: 'admin', id: b.admin_id } };
+        const part: FakePart = {
+          id: String(++partSeq),
+          part_type: b.message_type!,
+          body: b.body,
+          author: { type: 'admin', id: b.admin_id },
+          ...(options ? { metadata: { quick_reply_options: options.map((o) => ({ text: String(o.text), uuid: String(o.uuid) })) } } : {}),
+        };
         parts.set(id, [...(parts.get(id) ?? []), part]);
         if (lost) {
           send(res, lost.status, lost.body ?? { type: 'error.list', errors: [{ code: 'server_error', message: 'answer lost' }] }, lost.headers);
@@ -123,9 +143,24 @@ export async function startFakeIntercom(token: string) {
     requests,
     contacts,
     overrides,
-    /** Comments (what the customer sees) posted in a conversation. */
-    comments: (conversationId: string) => (parts.get(conversationId) ?? []).filter((p) => p.part_type === 'comment'),
+    /** Comments (what the customer sees, with or without buttons) posted in a conversation. */
+    comments: (conversationId: string) => (parts.get(conversationId) ?? []).filter((p) => p.author.type === 'admin' && (p.part_type === 'comment' || p.part_type === 'quick_reply')),
     notes: (conversationId: string) => (parts.get(conversationId) ?? []).filter((p) => p.part_type === 'note'),
+    /**
+     * The customer clicks a button of the last quick reply (or sends `uuid` as is): adds their
+     * part, as Intercom does, with `metadata.quick_reply_uuid`. Returns the part.
+     */
+    click(conversationId: string, contactId: string, option: 'Yes, do it' | 'No' | { text: string; uuid: string }): FakePart {
+      const list = parts.get(conversationId) ?? [];
+      const asked = [...list].reverse().find((p) => p.part_type === 'quick_reply');
+      const chosen = typeof option === 'string' ? asked?.metadata?.quick_reply_options?.find((o) => o.text === option) : option;
+      if (!chosen) throw new Error(`no quick reply option ${JSON.stringify(option)} in conversation ${conversationId}`);
+      const part: FakePart = { id: String(++partSeq), part_type: 'comment', body: `<p>${chosen.text}</p>`, author: { type: 'user', id: contactId }, metadata: { quick_reply_uuid: chosen.uuid } };
+      parts.set(conversationId, [...list, part]);
+      return part;
+    },
+    /** The buttons of the quick replies posted in a conversation. */
+    quickReplies: (conversationId: string) => (parts.get(conversationId) ?? []).filter((p) => p.part_type === 'quick_reply'),
     /** Posts take this long before they are done and answered. */
     setReplyDelay(ms: number) {
       replyDelayMs = ms;

@@ -21,6 +21,12 @@ export interface MessageSpec {
   appId?: string;
   authorType?: 'user' | 'lead' | 'admin';
   partId?: string;
+  /** The clicked quick-reply option: set as the customer part's `metadata.quick_reply_uuid`. */
+  quickReplyUuid?: string;
+  /** `admin_assignee_id` of the conversation. */
+  adminAssigneeId?: string | null;
+  /** Replaces the conversation parts of the notification. */
+  parts?: Record<string, unknown>[];
 }
 
 /**
@@ -42,6 +48,8 @@ export function notification(m: MessageSpec): Record<string, unknown> {
         id: m.conversationId,
         created_at: 1720000000,
         updated_at: 1720000100,
+        admin_assignee_id: m.adminAssigneeId ?? null,
+        team_assignee_id: null,
         source: {
           type: 'conversation',
           id: `src-${m.conversationId}`,
@@ -53,13 +61,22 @@ export function notification(m: MessageSpec): Record<string, unknown> {
         contacts: { type: 'contact.list', contacts: [{ type: 'contact', id: m.contactId, external_id: null }] },
         conversation_parts: {
           type: 'conversation_part.list',
-          conversation_parts: created
-            ? []
-            : [
-                { type: 'conversation_part', id: `p-admin-${m.id}`, part_type: 'comment', body: '<p>an earlier admin answer</p>', author: { type: 'admin', id: ADMIN_ID } },
-                { type: 'conversation_part', id: m.partId ?? `p-${m.id}`, part_type: 'comment', body: m.body, author },
-              ],
-          total_count: created ? 0 : 2,
+          conversation_parts:
+            m.parts ??
+            (created
+              ? []
+              : [
+                  { type: 'conversation_part', id: `p-admin-${m.id}`, part_type: 'comment', body: '<p>an earlier admin answer</p>', author: { type: 'admin', id: ADMIN_ID } },
+                  {
+                    type: 'conversation_part',
+                    id: m.partId ?? `p-${m.id}`,
+                    part_type: 'comment',
+                    body: m.body,
+                    author,
+                    ...(m.quickReplyUuid ? { metadata: { quick_reply_uuid: m.quickReplyUuid } } : {}),
+                  },
+                ]),
+          total_count: m.parts ? m.parts.length : created ? 0 : 2,
         },
       },
     },

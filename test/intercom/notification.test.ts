@@ -1,6 +1,6 @@
 import { comparableText, htmlToText, textToHtml } from '../../server/src/channels/intercom/html';
 import { jobFrom, Notification } from '../../server/src/channels/intercom/notification';
-import { notification } from './helpers';
+import { ADMIN_ID, notification } from './helpers';
 
 const parse = (n: unknown) => Notification.parse(n);
 
@@ -22,11 +22,33 @@ describe('intercom notifications', () => {
   });
 
   test('nothing to answer: only admin parts, an attachment without text, no conversation', () => {
-    const admin = notification({ id: 'n3', topic: 'conversation.user.replied', conversationId: '42', contactId: 'c9', body: 'x', authorType: 'admin' });
-    expect(jobFrom(parse(admin))).toEqual({ skip: 'no customer comment in the notification' });
+    const admin = notification({ id: 'n3', topic: 'conversation.user.replied', conversationId: '42', contactId: ADMIN_ID, body: 'x', authorType: 'admin' });
+    expect(jobFrom(parse(admin), { botAdminId: ADMIN_ID })).toEqual({ skip: 'no customer comment in the notification' });
     const image = notification({ id: 'n4', conversationId: '42', contactId: 'c9', body: '<div class="intercom-container"><img src="https://x/y.png"></div>' });
     expect(jobFrom(parse(image))).toEqual({ skip: 'message without text' });
     expect(jobFrom(parse({ type: 'notification_event', id: 'n5', topic: 'conversation.user.created', app_id: 'a', data: { item: null } }))).toEqual({ skip: 'no conversation in the notification' });
+  });
+
+  test('teammates: an admin other than the AI\'s replying or assigned; the AI\'s own admin, teams and notes are not', () => {
+    const replied = notification({ id: 'n7', topic: 'conversation.admin.replied', conversationId: '42', contactId: 'c9', body: 'x' }) as any;
+    replied.data.item.conversation_parts.conversation_parts = [{ id: 'p1', part_type: 'comment', body: '<p>I will take it</p>', author: { type: 'admin', id: '77' } }];
+    expect(jobFrom(parse(replied), { botAdminId: '5' })).toMatchObject({ text: '', admins: [{ id: '77', reason: 'replied' }] });
+    expect(jobFrom(parse(replied), { botAdminId: '77' })).toEqual({ skip: 'no teammate took over' });
+    replied.data.item.conversation_parts.conversation_parts[0].part_type = 'note';
+    expect(jobFrom(parse(replied), { botAdminId: '5' })).toEqual({ skip: 'no teammate took over' });
+
+    const assigned = notification({ id: 'n8', topic: 'conversation.admin.assigned', conversationId: '42', contactId: 'c9', body: 'x', parts: [] }) as any;
+    assigned.data.item.conversation_parts.conversation_parts = [{ id: 'p2', part_type: 'assignment', body: null, author: { type: 'admin', id: '5' }, assigned_to: { type: 'team', id: '900' } }];
+    expect(jobFrom(parse(assigned), { botAdminId: '5' })).toEqual({ skip: 'no teammate took over' });
+    assigned.data.item.admin_assignee_id = 31;
+    expect(jobFrom(parse(assigned), { botAdminId: '5' })).toMatchObject({ admins: [{ id: '31', reason: 'assigned' }] });
+
+    // A customer message in a conversation assigned to a person carries the signal too.
+    const msg = notification({ id: 'n9', topic: 'conversation.user.replied', conversationId: '42', contactId: 'c9', body: 'hi', adminAssigneeId: '31' });
+    expect(jobFrom(parse(msg), { botAdminId: ADMIN_ID })).toMatchObject({ text: 'hi', admins: [{ id: '31', reason: 'assigned' }] });
+    // The one whose quick-reply click is named in the part.
+    const click = notification({ id: 'n10', topic: 'conversation.user.replied', conversationId: '42', contactId: 'c9', body: '<p>Yes, do it</p>', quickReplyUuid: 'u-1' });
+    expect(jobFrom(parse(click), { botAdminId: ADMIN_ID })).toMatchObject({ text: 'Yes, do it', quickReplyUuid: 'u-1' });
   });
 
   test('numeric ids become strings; the text is capped at 8000 characters', () => {

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { startFakeOpenAI, type FakeOpenAI } from '../support/fake-openai';
 import { startTestServer, type TestServer } from '../support/server';
 import { startFakeIntercom, type FakeIntercom } from './fake-intercom';
-import { ACCESS_TOKEN, APP_ID, configureIntercom, deliver, notification, sign, waitFor } from './helpers';
+import { ACCESS_TOKEN, ADMIN_ID, APP_ID, configureIntercom, deliver, notification, sign, waitFor } from './helpers';
 
 let llm: FakeOpenAI;
 let intercom: FakeIntercom;
@@ -106,14 +106,15 @@ describe('intercom webhook', () => {
     });
   });
 
-  test('other topics (ping, admin replies) and admin-written parts are acknowledged and ignored', async () => {
+  test('other topics (ping), the AI\'s own admin replies and parts are acknowledged and ignored', async () => {
     await drained();
     const before = total(await ts.server.store.inboxCounts());
     const ping = { type: 'notification_event', app_id: APP_ID, data: { type: 'notification_event_data', item: { type: 'ping', message: 'something' } }, id: 'notif_ping', topic: 'ping' };
     expect((await deliver(ts.url, ping)).status).toBe(200);
     const adminReplied = notification({ id: 'notif_adm', topic: 'conversation.admin.replied', conversationId: '9200', contactId: 'c', body: 'x' });
     expect((await deliver(ts.url, adminReplied)).status).toBe(200);
-    const byAdmin = notification({ id: 'notif_by_admin', topic: 'conversation.user.replied', conversationId: '9201', contactId: 'c', body: 'x', authorType: 'admin' });
+    // Parts by the admin the AI posts as are its own: no customer message, no teammate.
+    const byAdmin = notification({ id: 'notif_by_admin', topic: 'conversation.user.replied', conversationId: '9201', contactId: ADMIN_ID, body: 'x', authorType: 'admin' });
     expect(JSON.parse((await deliver(ts.url, byAdmin)).text)).toMatchObject({ ignored: true });
     expect(total(await ts.server.store.inboxCounts())).toBe(before);
   });

@@ -21,7 +21,9 @@ export interface SidebarProposal {
   method: string;
   url: string;
   arguments: Record<string, unknown>;
-  status: 'pending' | 'done' | 'failed' | 'expired';
+  /** What a run sends: values filled in, secrets masked (the server renders it). */
+  request: { method: string; url: string; headers: Record<string, string>; body: string | null };
+  status: 'pending' | 'confirmed' | 'running' | 'done' | 'failed' | 'declined' | 'expired';
   createdAt: string;
   expiresAt: string;
   result?: { ok: boolean; status: number | null; errorType?: string; excerpt: string };
@@ -84,6 +86,12 @@ export const PENDING_PROPOSAL: SidebarProposal = {
   method: 'POST',
   url: 'https://shop.example.com/orders/A-1001/cancel',
   arguments: { orderId: 'A-1001', refund: true },
+  request: {
+    method: 'POST',
+    url: 'https://shop.example.com/orders/A-1001/cancel',
+    headers: { 'Content-Type': 'application/json', Authorization: 'Bearer ••••9a2c' },
+    body: '{"orderId":"A-1001","refund":true}',
+  },
   status: 'pending',
   createdAt: AT,
   // Far ahead so the proposal never expires while the suite runs.
@@ -125,14 +133,19 @@ export function emptyDraft(status: DraftBody['status'], message?: string): Draft
   return { ticketId: '123', status, draft: null, ...(message ? { message } : {}) };
 }
 
-/** The run route's answer for the pending proposal. */
-export function runDone(): { proposal: SidebarProposal; call: SidebarCall } {
+/** The run route's answer for the pending proposal: the call for the caller that ran it, null for the others. */
+export function runDone(ranHere = true): { proposal: SidebarProposal; call: SidebarCall | null } {
   return {
     proposal: {
       ...PENDING_PROPOSAL,
       status: 'done',
       result: { ok: true, status: 200, excerpt: '{"cancelled":true}' },
     },
-    call: RUN_CALL,
+    call: ranHere ? RUN_CALL : null,
   };
+}
+
+/** The decline route's answer for the pending proposal. */
+export function declined(): { proposal: SidebarProposal } {
+  return { proposal: { ...PENDING_PROPOSAL, status: 'declined' } };
 }

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { emptyDraft, FAILED_CALL, OK_CALL, readyDraft, REPLY, runDone } from './fixtures';
+import { declined, emptyDraft, FAILED_CALL, OK_CALL, PENDING_PROPOSAL, readyDraft, REPLY, runDone } from './fixtures';
 import { startStandInBackend, type Canned, type StandInBackend } from './stand-in-backend';
 import { serveDirectory, ZAF_SDK_URL, zafStandInScript } from './zaf-stand-in';
 
@@ -63,18 +63,39 @@ async function waitForStatus(page: Page, text: string): Promise<void> {
   await page.waitForFunction((t) => document.getElementById('status')?.textContent === t, text);
 }
 
-/** The draft with a proposal that the run route completes once, then answers 409. */
+/**
+ * The draft with a proposal, answered as the server does: the first run makes the call, every
+ * later run answers 200 with the same outcome (no call); a declined proposal refuses a run (409).
+ */
 function runOnceScenario(): void {
+  let status: 'pending' | 'done' | 'declined' = 'pending';
   let runs = 0;
+  const conflict = (what: string): Canned => ({ status: 409, body: { error: { code: 'conflict', message: `this proposal is ${what}` } } });
+  const notFound: Canned = { status: 404, body: { error: { code: 'not_found', message: 'No such proposal' } } };
   backend.use({
     get: [ok(readyDraft())],
     post: ok({ ...readyDraft('A new reply, regenerated.'), draft: { ...readyDraft().draft!, id: 'draft_2', reply: 'A new reply, regenerated.' } }),
     run: (id) => {
-      if (id !== 'prop_1') return { status: 404, body: { error: { code: 'not_found', message: 'No such proposal' } } };
+      if (id !== 'prop_1') return notFound;
+      if (status === 'declined') return conflict('declined');
+      status = 'done';
       runs += 1;
-      return runs === 1 ? ok(runDone()) : { status: 409, body: { error: { code: 'conflict', message: 'Already run' } } };
+      return ok(runDone(runs === 1));
+    },
+    decline: (id) => {
+      if (id !== 'prop_1') return notFound;
+      if (status === 'done') return conflict('done');
+      status = 'declined';
+      return ok(declined());
     },
   });
+}
+
+const proposalPosts = () => backend.requests.filter((r) => r.method === 'POST' && r.url.includes('/proposals/'));
+
+/** Clicks the dialog's confirm button ("Run it" / "Decline it"). */
+async function confirmInDialog(page: Page, label: 'Run it' | 'Decline it'): Promise<void> {
+  await page.locator('#confirm-dialog').getByRole('button', { name: label }).click();
 }
 
 describe('Zendesk ticket sidebar (real Chromium, stand-in ZAF and backend)', () => {
@@ -119,6 +140,7 @@ describe('Zendesk ticket sidebar (real Chromium, stand-in ZAF and backend)', () 
     expect(await proposal.textContent()).toContain('POST https://shop.example.com/orders/A-1001/cancel');
     expect(await proposal.textContent()).toContain('A-1001');
     expect(await page.getByRole('button', { name: 'Run cancel_order' }).isEnabled()).toBe(true);
+    expect(await page.getByRole('button', { name: 'Decline cancel_order' }).isEnabled()).toBe(true);
 
     // The app asked Zendesk to size the iframe to its content.
     const resizes = (await invokes(page)).filter((call) => call[0] === 'resize');
@@ -140,10 +162,40 @@ describe('Zendesk ticket sidebar (real Chromium, stand-in ZAF and backend)', () 
     await closePage(page);
   });
 
-  it('"Run" calls the run route and shows the result; a second run is refused in words', async () => {
+  it('"Run" opens a dialog with the rendered request (Cancel focused); Cancel and Escape send nothing', async () => {
     runOnceScenario();
     const page = await openSidebar();
     await page.getByRole('button', { name: 'Run cancel_order' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Run cancel_order?' });
+    await dialog.waitFor();
+    expect(await dialog.evaluate((d) => (d as HTMLDialogElement).open && d.matches(':modal'))).toBe(true);
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Cancel');
+    expect(await dialog.locator('[data-role="request-line"]').textContent()).toBe('POST https://shop.example.com/orders/A-1001/cancel');
+    expect(await dialog.locator('[data-role="request-body"]').textContent()).toBe(JSON.stringify(JSON.parse(PENDING_PROPOSAL.request.body!), null, 2));
+    const text = (await dialog.textContent()) ?? '';
+    expect(text).toContain('Authorization');
+    expect(text).toContain('Bearer ••••9a2c');
+    fs.mkdirSync(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: path.join(ARTIFACTS, 'zendesk-run-dialog.png') });
+
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    // Focus goes back to the Run button.
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Run cancel_order');
+    await page.getByRole('button', { name: 'Run cancel_order' }).click();
+    await dialog.waitFor();
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+    expect(proposalPosts()).toHaveLength(0);
+    expect(await page.locator('#proposals .badge').textContent()).toBe('Waiting');
+    await closePage(page);
+  });
+
+  it('"Run it" in the dialog calls the run route once (double click too) and shows the result', async () => {
+    runOnceScenario();
+    const page = await openSidebar();
+    await page.getByRole('button', { name: 'Run cancel_order' }).click();
+    await page.locator('#confirm-dialog').getByRole('button', { name: 'Run it' }).dblclick();
     const proposal = page.locator('#proposals > li');
     await proposal.locator('.ok-text').waitFor();
 
@@ -151,23 +203,59 @@ describe('Zendesk ticket sidebar (real Chromium, stand-in ZAF and backend)', () 
     expect(await proposal.locator('.badge').textContent()).toBe('Done');
     expect(await proposal.locator('pre').textContent()).toBe('{"cancelled":true}');
     expect(await page.getByRole('button', { name: 'Run cancel_order' }).count()).toBe(0);
+    expect(await page.getByRole('button', { name: 'Decline cancel_order' }).count()).toBe(0);
+    expect(await statusText(page)).toBe('cancel_order: done.');
     // The call the run made joins the list.
     expect(await page.locator('#calls > li').count()).toBe(3);
     expect(await page.locator('h2', { hasText: 'API calls' }).textContent()).toBe('API calls (3)');
 
-    const runs = backend.requests.filter((r) => r.method === 'POST');
+    const runs = proposalPosts();
     expect(runs.map((r) => r.url)).toEqual([`/zendesk/tickets/${TICKET}/proposals/prop_1/run`]);
     expect(runs[0]?.headers['content-type']).toBe('application/json');
     await closePage(page);
+  });
 
-    // A fresh sidebar still shows the proposal pending; the backend now refuses it.
-    const again = await openSidebar();
-    await again.getByRole('button', { name: 'Run cancel_order' }).click();
-    await again.locator('#proposals [role="alert"]').waitFor();
-    expect(await again.locator('#proposals [role="alert"]').textContent()).toBe(
-      'This action was already run or has expired. Already run',
-    );
-    await closePage(again);
+  it('two agents run the same proposal at once: both get the same outcome, shown calmly', async () => {
+    runOnceScenario();
+    const [a, b] = await Promise.all([openSidebar(), openSidebar()]);
+    for (const page of [a, b]) {
+      await page.getByRole('button', { name: 'Run cancel_order' }).click();
+      await page.locator('#confirm-dialog').waitFor();
+    }
+    await Promise.all([confirmInDialog(a, 'Run it'), confirmInDialog(b, 'Run it')]);
+    for (const page of [a, b]) {
+      await page.locator('#proposals .ok-text').waitFor();
+      expect(await page.locator('#proposals .badge').textContent()).toBe('Done');
+      expect(await page.locator('#proposals [role="alert"]').count()).toBe(0);
+      expect(await page.locator('#status').getAttribute('class')).not.toContain('is-error');
+    }
+    expect([await statusText(a), await statusText(b)].sort()).toEqual(['cancel_order: done (it had already run).', 'cancel_order: done.']);
+    expect(proposalPosts()).toHaveLength(2);
+    await Promise.all([closePage(a), closePage(b)]);
+  });
+
+  it('"Decline" asks in the same kind of dialog and marks the proposal declined', async () => {
+    runOnceScenario();
+    const page = await openSidebar();
+    await page.getByRole('button', { name: 'Decline cancel_order' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Decline cancel_order?' });
+    await dialog.waitFor();
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Cancel');
+    expect(await dialog.locator('[data-role="request-line"]').textContent()).toBe('POST https://shop.example.com/orders/A-1001/cancel');
+    await confirmInDialog(page, 'Decline it');
+    await page.waitForFunction(() => document.querySelector('#proposals .badge')?.textContent === 'Declined');
+    expect(await statusText(page)).toBe('cancel_order: declined: nothing was sent.');
+    expect(await page.getByRole('button', { name: 'Run cancel_order' }).count()).toBe(0);
+    expect(proposalPosts().map((r) => r.url)).toEqual([`/zendesk/tickets/${TICKET}/proposals/prop_1/decline`]);
+    await closePage(page);
+
+    // A sidebar opened before the decline still offers Run: the backend refuses it in words.
+    const stale = await openSidebar();
+    await stale.getByRole('button', { name: 'Run cancel_order' }).click();
+    await confirmInDialog(stale, 'Run it');
+    await stale.locator('#proposals [role="alert"]').waitFor();
+    expect(await stale.locator('#proposals [role="alert"]').textContent()).toBe('This action was already run, declined or has expired. this proposal is declined');
+    await closePage(stale);
   });
 
   it('"Regenerate" posts "{}" to the draft route and shows the new draft', async () => {
@@ -245,6 +333,7 @@ describe('Zendesk ticket sidebar (real Chromium, stand-in ZAF and backend)', () 
     runOnceScenario();
     const page = await openSidebar();
     await page.getByRole('button', { name: 'Run cancel_order' }).click();
+    await confirmInDialog(page, 'Run it');
     await page.locator('#proposals .ok-text').waitFor();
 
     const seen = backend.requests.filter((r) => r.method !== 'OPTIONS');

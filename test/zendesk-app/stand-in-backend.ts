@@ -23,6 +23,7 @@ export interface Scenario {
   get: Canned[];
   post?: Canned;
   run?: (proposalId: string) => Canned;
+  decline?: (proposalId: string) => Canned;
 }
 
 /** The stand-in backend: the sidebar's routes from the contract, on 127.0.0.1. */
@@ -36,6 +37,7 @@ export interface StandInBackend {
 
 const DRAFT_ROUTE = /^\/zendesk\/tickets\/([^/]+)\/draft$/;
 const RUN_ROUTE = /^\/zendesk\/tickets\/([^/]+)\/proposals\/([^/]+)\/run$/;
+const DECLINE_ROUTE = /^\/zendesk\/tickets\/([^/]+)\/proposals\/([^/]+)\/decline$/;
 
 function send(res: http.ServerResponse, canned: Canned): void {
   res.writeHead(canned.status, { 'Content-Type': 'application/json' });
@@ -72,6 +74,7 @@ export async function startStandInBackend(token: string): Promise<StandInBackend
       }
       const path = (req.url ?? '').split('?')[0] ?? '';
       const run = RUN_ROUTE.exec(path);
+      const decline = DECLINE_ROUTE.exec(path);
       if (DRAFT_ROUTE.test(path) && req.method === 'GET') {
         const next = scenario.get.length > 1 ? scenario.get.shift() : scenario.get[0];
         send(res, next ?? { status: 500, body: errorBody('internal', 'no canned GET') });
@@ -79,6 +82,8 @@ export async function startStandInBackend(token: string): Promise<StandInBackend
         send(res, scenario.post ?? { status: 500, body: errorBody('internal', 'no canned POST') });
       } else if (run && req.method === 'POST' && scenario.run) {
         send(res, scenario.run(decodeURIComponent(run[2] ?? '')));
+      } else if (decline && req.method === 'POST' && scenario.decline) {
+        send(res, scenario.decline(decodeURIComponent(decline[2] ?? '')));
       } else {
         send(res, { status: 404, body: errorBody('not_found', 'Not found') });
       }

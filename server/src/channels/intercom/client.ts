@@ -1,8 +1,8 @@
 import { INTERCOM_REGION_HOSTS, intercomApiBase, type Settings } from '../../../../shared/settings';
 import { retryAfterMs, type Outbound } from '../../net';
 
-/** The REST API version this client is written against (sent as `Intercom-Version`). */
-export const INTERCOM_VERSION = '2.11';
+/** The REST API version this client is written against (sent as `Intercom-Version`): 2.14 for quick-reply buttons. */
+export const INTERCOM_VERSION = '2.14';
 
 /** API hosts by data hosting region. */
 export const REGION_BASE_URLS = INTERCOM_REGION_HOSTS;
@@ -32,6 +32,14 @@ export interface IntercomPart {
   part_type?: string;
   body?: string | null;
   author?: { type?: string; id?: string } | null;
+  /** A customer's quick-reply click names the option here. */
+  metadata?: { quick_reply_uuid?: string } | null;
+}
+
+/** One quick-reply button: its label and the uuid the click comes back with. */
+export interface QuickReplyOption {
+  text: string;
+  uuid: string;
 }
 
 export interface IntercomClientOptions {
@@ -99,6 +107,17 @@ export class IntercomClient {
       type: 'admin',
       admin_id: adminId,
       body,
+    });
+  }
+
+  /** `POST /conversations/{id}/reply` as an admin with quick-reply buttons under the text. */
+  replyWithOptions(conversationId: string, adminId: string, body: string, options: QuickReplyOption[]): Promise<IntercomResult<unknown>> {
+    return this.call('POST', `/conversations/${encodeURIComponent(conversationId)}/reply`, {
+      message_type: 'quick_reply',
+      type: 'admin',
+      admin_id: adminId,
+      body,
+      reply_options: options.map((o) => ({ text: o.text, uuid: o.uuid })),
     });
   }
 

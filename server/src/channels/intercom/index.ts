@@ -4,7 +4,7 @@ import type { ChannelDeps } from '../deps';
 import { createIntercomHandler } from './handler';
 
 export { IntercomClient, intercomBaseUrl, rateLimitWait, INTERCOM_VERSION, REGION_BASE_URLS } from './client';
-export { ANSWERED_TOPICS, jobFrom, Notification } from './notification';
+export { ANSWERED_TOPICS, HANDLED_TOPICS, HANDOFF_TOPICS, jobFrom, Notification } from './notification';
 
 /** The inbox handler of `intercom` deliveries; Intercom calls go through the guarded pool. */
 export function intercomHandler(deps: ChannelDeps): InboxHandler {

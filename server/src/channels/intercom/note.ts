@@ -73,3 +73,9 @@ function short(text: string, max: number): string {
   const one = text.replace(/\s+/g, ' ').trim();
   return one.length > max ? `${one.slice(0, max - 1)}…` : one;
 }
+
+/** The one note posted when a teammate takes the conversation over. */
+export function handOffNoteHtml(h: { by: string; reason?: 'replied' | 'assigned' } | undefined): string {
+  const why = h?.reason === 'assigned' ? `the conversation was assigned to teammate ${h.by}` : `teammate ${h?.by ?? '?'} replied`;
+  return `<p><b>AI assistant stepped back</b>: ${escapeHtml(why)}. It will not answer this conversation any more; later customer messages are left to the team.</p>`;
+}

@@ -5,7 +5,7 @@ import { AppError, UnauthorizedError } from '../../errors';
 import { inboxConversationKey } from '../../inbox';
 import type { Mount } from '../app';
 import type { AppContext } from '../context';
-import { ANSWERED_TOPICS, jobFrom, Notification } from '../../channels/intercom';
+import { HANDLED_TOPICS, jobFrom, Notification } from '../../channels/intercom';
 
 export const WEBHOOK_PATH = '/webhooks/intercom';
 
@@ -47,7 +47,8 @@ async function receive(ctx: AppContext, req: Request, res: Response): Promise<vo
   const appId = json && typeof json === 'object' ? (json as { app_id?: unknown }).app_id : undefined;
   if (typeof appId !== 'string' || !appId) throw new UnauthorizedError('unknown Intercom workspace');
   const tenant = await ctx.store.tenantByIntercomAppId(appId);
-  const secret = tenant ? (await ctx.store.getSettings(tenant.id))?.intercom.clientSecret : null;
+  const settings = tenant ? await ctx.store.getSettings(tenant.id) : null;
+  const secret = settings?.intercom.clientSecret;
   // One answer for an unknown app, an app without a secret and a bad signature: nothing to probe.
   if (!tenant || !secret || !validSignature(body, req.get('x-hub-signature'), secret)) {
     ctx.log.warn({ appId: appId.slice(0, 40), known: Boolean(tenant) }, 'intercom webhook rejected');
@@ -58,12 +59,13 @@ async function receive(ctx: AppContext, req: Request, res: Response): Promise<vo
   if (!parsed.success) throw new AppError('invalid_notification', 'not an Intercom notification', 400);
   const n = parsed.data;
   const log = ctx.log.child({ tenantId: tenant.id, notificationId: n.id, topic: n.topic });
-  if (!ANSWERED_TOPICS.has(n.topic)) {
+  if (!HANDLED_TOPICS.has(n.topic)) {
     log.debug('intercom topic ignored');
     res.json({ ok: true, ignored: true });
     return;
   }
-  const job = jobFrom(n);
+  // The AI's own replies (its admin) are no take-over; the worker checks again against the settings it reads.
+  const job = jobFrom(n, { botAdminId: settings?.intercom.adminId ?? null });
   if ('skip' in job) {
     log.info({ reason: job.skip }, 'intercom notification not answered');
     res.json({ ok: true, ignored: true });
