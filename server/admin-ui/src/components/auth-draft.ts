@@ -22,6 +22,8 @@ export interface AuthDraft {
   /** The stored auth's type and the mask of its secret. */
   storedType: AuthType;
   storedMask: string | null;
+  /** The stored auth as loaded: kept whole for the types this editor does not edit (OAuth2, identity JWT, set on connections). */
+  original: Auth;
 }
 
 /** The API path of the secret of an auth type (where its errors land). */
@@ -39,6 +41,7 @@ export function authDraftFrom(a: Auth | undefined): AuthDraft {
     secret: '',
     storedType: auth.type,
     storedMask: mask,
+    original: auth,
   };
 }
 
@@ -63,5 +66,8 @@ export function authPayload(d: AuthDraft): Auth {
       return { type: 'query', name: d.name, value: secret };
     case 'body':
       return { type: 'body', name: d.name, value: secret };
+    default:
+      // Edited on the connection, not here: sent back as loaded (masked secrets are kept by the API).
+      return d.type === d.original.type ? d.original : { type: 'none' };
   }
 }
