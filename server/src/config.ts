@@ -27,6 +27,7 @@ export const EnvSchema = z.object({
     .optional()
     .or(z.literal('').transform(() => undefined)),
   OPERATOR_TOKEN: z.string().min(16, 'must be at least 16 characters').optional().or(z.literal('').transform(() => undefined)),
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional().or(z.literal('').transform(() => undefined)),
   OPENAI_API_KEY: z.string().default(''),
   OPENAI_BASE_URL: z.url('must be a URL').optional().or(z.literal('').transform(() => undefined)),
   OPENAI_MODEL: z.string().min(1).default('gpt-4.1-mini'),
