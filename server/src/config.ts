@@ -27,6 +27,7 @@ export const EnvSchema = z.object({
     .optional()
     .or(z.literal('').transform(() => undefined)),
   OPERATOR_TOKEN: z.string().min(16, 'must be at least 16 characters').optional().or(z.literal('').transform(() => undefined)),
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional().or(z.literal('').transform(() => undefined)),
   OPENAI_API_KEY: z.string().default(''),
   OPENAI_BASE_URL: z.url('must be a URL').optional().or(z.literal('').transform(() => undefined)),
   OPENAI_MODEL: z.string().min(1).default('gpt-4.1-mini'),
@@ -51,6 +52,21 @@ export const EnvSchema = z.object({
     .max(36_500)
     .default(90)
     .describe('Conversations, calls, audit entries and finished proposals older than this are deleted (hourly)'),
+  // Far under Node's 300 s default: a client that stalls its headers or body must not hold a socket.
+  HTTP_HEADERS_TIMEOUT_MS: z.coerce
+    .number()
+    .int()
+    .min(100)
+    .max(300_000)
+    .default(15_000)
+    .describe('A client must send its request headers within this, else 408 and the socket is closed'),
+  HTTP_REQUEST_TIMEOUT_MS: z.coerce
+    .number()
+    .int()
+    .min(100)
+    .max(300_000)
+    .default(30_000)
+    .describe('A client must send its whole request (body included) within this, else 408; a slow answer after that is not cut'),
 });
 
 /** The parsed configuration. */
@@ -66,6 +82,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const c = r.data;
   if (c.MONGODB_URI && !c.ENCRYPTION_KEY) {
     throw new ConfigError('invalid environment:\n  ENCRYPTION_KEY: required when MONGODB_URI is set (openssl rand -base64 32)');
+  }
+  if (c.HTTP_HEADERS_TIMEOUT_MS > c.HTTP_REQUEST_TIMEOUT_MS) {
+    throw new ConfigError('invalid environment:\n  HTTP_HEADERS_TIMEOUT_MS: must not exceed HTTP_REQUEST_TIMEOUT_MS');
   }
   const publicUrl = (c.PUBLIC_URL ?? `http://localhost:${c.PORT}`).replace(/\/+$/, '');
   return { ...c, publicUrl };

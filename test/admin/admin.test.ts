@@ -21,7 +21,7 @@ let srv: TestServer;
 let llm: FakeOpenAI;
 let customer: Awaited<ReturnType<typeof startCustomerApi>>;
 let actionId = '';
-/** Uncaught errors in the page: there must be none. */
+/** Uncaught errors and CSP violations in the page: there must be none. */
 const pageErrors: string[] = [];
 
 /**
@@ -77,6 +77,10 @@ beforeAll(async () => {
   context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   page = await context.newPage();
   page.on('pageerror', (e) => pageErrors.push(e.message));
+  // The page is served with a strict CSP: anything it refuses would show up here.
+  page.on('console', (m) => {
+    if (/Content Security Policy/i.test(m.text())) pageErrors.push(m.text());
+  });
 }, 120_000);
 
 afterAll(async () => {

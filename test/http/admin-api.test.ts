@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import { startFakeIntercom, type FakeIntercom } from '../intercom/fake-intercom';
 import { api, startTestServer, type TestServer } from '../support/server';
 
 const OPERATOR = 'operator-token-for-tests-0123456789';
@@ -13,6 +14,8 @@ const IC_TOKEN = 'intercom-ACCESS-token-secret-2';
 const SECRETS = [BEARER, PASSWORD, HEADER_SECRET, ZD_TOKEN, IC_TOKEN];
 
 let s: TestServer;
+/** Answers GET /me for IC_TOKEN with the app id the settings claim (the id must be proven). */
+let intercom: FakeIntercom;
 let customer: http.Server;
 let customerUrl: string;
 const received: { method: string; url: string; headers: http.IncomingHttpHeaders; body: string }[] = [];
@@ -46,11 +49,13 @@ beforeAll(async () => {
   });
   await new Promise<void>((r) => customer.listen(0, '127.0.0.1', r));
   customerUrl = `http://127.0.0.1:${(customer.address() as AddressInfo).port}`;
+  intercom = await startFakeIntercom(IC_TOKEN, 'abc123');
   s = await startTestServer({ OPERATOR_TOKEN: OPERATOR });
 });
 
 afterAll(async () => {
   await s.close();
+  await intercom.close();
   customer.closeAllConnections();
   await new Promise<void>((r) => customer.close(() => r()));
 });
@@ -243,7 +248,7 @@ describe('user data api and settings', () => {
     const put = await api(s.url, s.token, 'PUT', '/v1/settings', {
       instructions: 'Be brief.',
       zendesk: { subdomain: 'acme', email: 'bot@acme.com', apiToken: ZD_TOKEN, webhookSecret: 'whsec-zendesk-123456' },
-      intercom: { appId: 'abc123', accessToken: IC_TOKEN, clientSecret: 'intercom-client-secret', adminId: '42' },
+      intercom: { appId: 'abc123', accessToken: IC_TOKEN, clientSecret: 'intercom-client-secret', adminId: '42', baseUrl: intercom.base },
     });
     expect(put.status).toBe(200);
     expect(put.body.zendesk.apiToken).toBe('••••et-1');
@@ -259,9 +264,12 @@ describe('user data api and settings', () => {
     expect(bad.body.error.details.map((d: { path: string }) => d.path).sort()).toEqual(['', 'zendesk.subdomain']);
   });
 
-  test('an Intercom workspace belongs to one tenant: 409', async () => {
+  test('an Intercom workspace belongs to one tenant: an unproven claim is 400, a proven second claim 409', async () => {
     const t = await api(s.url, OPERATOR, 'POST', '/v1/tenants', { name: 'Other' });
-    const r = await api(s.url, t.body.adminToken, 'PUT', '/v1/settings', { intercom: { appId: 'abc123' } });
+    const unproven = await api(s.url, t.body.adminToken, 'PUT', '/v1/settings', { intercom: { appId: 'abc123' } });
+    expect(unproven.status).toBe(400);
+    expect(unproven.body.error.details).toEqual([{ path: 'intercom.accessToken', message: 'an access token is needed to prove the app id' }]);
+    const r = await api(s.url, t.body.adminToken, 'PUT', '/v1/settings', { intercom: { appId: 'abc123', accessToken: IC_TOKEN, baseUrl: intercom.base } });
     expect(r.status).toBe(409);
   });
 });

@@ -136,6 +136,8 @@ describe('answers in Intercom', () => {
     expect(toolNames(llm.requests[0]!)).toEqual(['account_balance', 'cancel_order', 'lookup_order']);
     expect(systemPrompt(llm.requests[0]!)).toContain('"plan":"pro"');
 
+    // The note is in Intercom before the worker records it as sent: wait for the item to finish.
+    await drained();
     const conv = await ts.server.store.conversationByExternalId((await ts.server.store.tenantByIntercomAppId('abc123xy'))!.id, 'intercom', '5001');
     expect(conv!.customer).toEqual({ id: 'u-42', email: 'jo@example.com', name: 'Jo Doe', phone: '+4915112345678', verified: true });
     expect(conv!.deliveries).toEqual([{ key: 'n-verified-1', messageIndex: 0, reply: 'sent', note: 'sent' }]);

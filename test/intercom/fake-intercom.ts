@@ -1,5 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { ADMIN_ID, APP_ID } from './helpers';
 
 /** What the stand-in saw of one request. */
 export interface SeenRequest {
@@ -33,11 +34,14 @@ export interface Override {
 }
 
 /**
- * An Intercom REST API stand-in on 127.0.0.1: `GET /contacts/{id}`, `GET /conversations/{id}`,
- * `POST /conversations/{id}/reply`. Every request is recorded; replies and notes are kept as
- * conversation parts so a test can count them per conversation.
+ * An Intercom REST API stand-in on 127.0.0.1: `GET /me`, `GET /contacts/{id}`,
+ * `GET /conversations/{id}`, `POST /conversations/{id}/reply`. Every request is recorded;
+ * replies and notes are kept as conversation parts so a test can count them per conversation.
+ * `token` belongs to workspace `appId` (what `GET /me` names); `addWorkspace` adds more.
  */
-export async function startFakeIntercom(token: string) {
+export async function startFakeIntercom(token: string, appId: string = APP_ID) {
+  /** Access token -> the app id (workspace) it belongs to. */
+  const workspaces = new Map<string, string>([[token, appId]]);
   const requests: SeenRequest[] = [];
   const contacts = new Map<string, Record<string, unknown>>();
   const parts = new Map<string, FakePart[]>();
@@ -74,8 +78,23 @@ export async function startFakeIntercom(token: string) {
         if (!res.destroyed) send(res, ov!.status, ov!.body ?? { type: 'error.list', errors: [{ code: 'scripted', message: 'scripted failure' }] }, ov!.headers);
         return;
       }
-      if (req.headers.authorization !== `Bearer ${token}`) {
+      const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+      const app = bearer === undefined ? undefined : workspaces.get(bearer);
+      if (app === undefined) {
         send(res, 401, { type: 'error.list', errors: [{ code: 'unauthorized', message: 'Access Token Invalid' }] });
+        return;
+      }
+      if (seen.method === 'GET' && seen.path === '/me') {
+        send(res, 200, {
+          type: 'admin',
+          id: ADMIN_ID,
+          email: 'bot@acme.test',
+          name: 'Acme Bot',
+          email_verified: true,
+          app: { type: 'app', id_code: app, name: `Workspace ${app}`, created_at: 1700000000, secure: true, identity_verification: true, timezone: 'Europe/Madrid', region: 'US' },
+          avatar: { type: 'avatar', image_url: null },
+          has_inbox_seat: true,
+        });
         return;
       }
       const contact = /^\/contacts\/([^/?]+)$/.exec(seen.path);
@@ -161,6 +180,10 @@ export async function startFakeIntercom(token: string) {
     },
     /** The buttons of the quick replies posted in a conversation. */
     quickReplies: (conversationId: string) => (parts.get(conversationId) ?? []).filter((p) => p.part_type === 'quick_reply'),
+    /** Another workspace: `token` is its access token, `GET /me` names `appId` for it. */
+    addWorkspace(token: string, appId: string) {
+      workspaces.set(token, appId);
+    },
     /** Posts take this long before they are done and answered. */
     setReplyDelay(ms: number) {
       replyDelayMs = ms;

@@ -4,6 +4,8 @@ import { deliver, draftScript, inboxIdle, OPERATOR_TOKEN, REQUESTER, SECRETS, st
 let w: World;
 const REPLY = 'Hi Ana, your order <b>A-1001</b> shipped & arrives Friday. I proposed a cancellation to the team.';
 const UNVERIFIED = { id: 502, name: 'Bob Stone', email: 'bob@example.com' };
+// Zendesk says verified: true because the phone identity is verified; there is no email at all.
+const PHONE_ONLY = { id: 503, name: 'Cy Phone', email: null, phone: '+15550101', verified: true };
 
 beforeAll(async () => {
   w = await startWorld();
@@ -17,6 +19,7 @@ beforeAll(async () => {
       { id: 2, type: 'phone_number', value: '+15550100', verified: true, primary: false },
     ],
   });
+  w.zendesk.addUser({ ...PHONE_ONLY, identities: [{ id: 3, type: 'phone_number', value: PHONE_ONLY.phone, verified: true, primary: true }] });
 });
 afterAll(async () => {
   await w.close();
@@ -191,6 +194,29 @@ describe('Zendesk drafts: note, secrets, proposals, sidebar', () => {
     expect(html).toMatch(/account_details[^\n]*not run/);
     const view = await api(w.url, w.token, 'GET', draftPath(302));
     expect(view.body).toMatchObject({ status: 'ready', draft: { reply: 'Hello Bob, how can we help?' } });
+    expect(view.body.message).toContain('not verified');
+  });
+
+  test('a requester verified only by phone (no email identity) is unverified end to end: verified-only actions not offered, none called', async () => {
+    w.openai.setScript(draftScript([{ name: 'account_details', arguments: {} }], 'Hello Cy, how can we help?'));
+    w.zendesk.addTicket(305, PHONE_ONLY.id, 'My plan', 'What plan am I on?');
+    const udaBefore = w.customer.count('GET', /^\/users$/);
+    const accountsBefore = w.customer.count('GET', /^\/accounts$/);
+    const llmBefore = w.openai.requests.length;
+    expect((await deliver(w, { ticket_id: '305' })).status).toBe(202);
+    await waitFor(() => w.zendesk.puts(305).length === 1, 8000, 'the note');
+    await inboxIdle(w);
+
+    const first = w.openai.requests[llmBefore]!;
+    expect(first.tools!.map((t) => t.function.name)).not.toContain('account_details');
+    expect(first.messages[0]!.content).toContain('customer identity verified: no');
+    expect(w.customer.count('GET', /^\/accounts$/)).toBe(accountsBefore);
+    expect(w.customer.count('GET', /^\/users$/)).toBe(udaBefore);
+    const html = w.zendesk.puts(305)[0]!.html;
+    expect(html).toContain('not verified');
+    expect(html).toMatch(/account_details[^\n]*not run/);
+    const view = await api(w.url, w.token, 'GET', draftPath(305));
+    expect(view.body).toMatchObject({ status: 'ready', draft: { reply: 'Hello Cy, how can we help?' } });
     expect(view.body.message).toContain('not verified');
   });
 

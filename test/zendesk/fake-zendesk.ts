@@ -33,6 +33,8 @@ export interface FakeUser {
   name: string;
   email: string | null;
   role: string;
+  /** Zendesk's user.phone; absent in most fixtures. */
+  phone?: string | null;
   verified: boolean;
   identities: { id: number; type: string; value: string; verified: boolean; primary: boolean }[];
 }

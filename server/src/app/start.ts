@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { DestinationStream } from 'pino';
@@ -63,9 +63,24 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
 
   const bootstrapToken = await bootstrapTenant(store, config, log);
   const app = createApp(ctx);
-  const server: Server = await new Promise((resolve, reject) => {
-    const s = app.listen(config.PORT, config.HOST, () => resolve(s));
-    s.on('error', reject);
+  const server: Server = createServer(
+    {
+      // Whole headers, then the whole request (body included), must arrive within these; once
+      // the body is in, a slow handler (a synchronous draft) is not cut off by them.
+      headersTimeout: config.HTTP_HEADERS_TIMEOUT_MS,
+      requestTimeout: config.HTTP_REQUEST_TIMEOUT_MS,
+      // Node enforces both only when it sweeps its connections (every 30 s by default), so sweep
+      // often enough that the bounds hold to within a fraction of themselves.
+      connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(config.HTTP_HEADERS_TIMEOUT_MS / 4))),
+    },
+    app,
+  );
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.PORT, config.HOST, () => {
+      server.off('error', reject);
+      resolve();
+    });
   });
   server.keepAliveTimeout = 65_000;
   worker.start();

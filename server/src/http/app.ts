@@ -1,10 +1,11 @@
 import { documentBody, jsonBody } from './body';
-import express, { type Express } from 'express';
+import express, { type Express, type RequestHandler } from 'express';
 import fs from 'node:fs';
 import path from 'node:path';
 import { repoRoot } from '../paths';
 import { tenantAuth } from './auth';
 import type { AppContext } from './context';
+import { UnauthorizedError } from '../errors';
 import { errorHandler, notFound } from './errors';
 import { actionRoutes } from './routes/actions';
 import { settingsRoutes, userDataApiRoutes } from './routes/config-docs';
@@ -18,6 +19,7 @@ import { tenantRoutes } from './routes/tenants';
 import { tokenRoutes } from './routes/tokens';
 import { mountZendeskSidebar } from './routes/zendesk-sidebar';
 import { intercomMount } from './webhooks/intercom';
+import { bearer, safeEqual } from './tokens';
 import { mountZendeskWebhook } from './webhooks/zendesk';
 
 /** Routers mounted before the JSON API (webhooks need the raw body, so they parse their own). */
@@ -52,7 +54,7 @@ export function createApp(ctx: AppContext): Express {
       res.status(503).json({ ok: false, store: ctx.store.kind });
     }
   });
-  app.get('/metrics', async (_req, res) => {
+  app.get('/metrics', metricsAuth(ctx.config.METRICS_TOKEN), async (_req, res) => {
     res.type(ctx.metrics.registry.contentType).send(await ctx.metrics.registry.metrics());
   });
 
@@ -84,9 +86,45 @@ export function createApp(ctx: AppContext): Express {
   return app;
 }
 
+/** `/metrics` names routes and volumes: behind METRICS_TOKEN when one is configured, open otherwise. */
+function metricsAuth(token: string | undefined): RequestHandler {
+  return (req, res, next) => {
+    if (token === undefined) return next();
+    const given = bearer(req.headers.authorization);
+    if (given === null || !safeEqual(given, token)) {
+      res.set('WWW-Authenticate', 'Bearer realm="metrics"');
+      throw new UnauthorizedError(given === null ? 'missing bearer token' : 'invalid token');
+    }
+    next();
+  };
+}
+
+/**
+ * The admin page loads only its own bundle (inline script, plugins and foreign connections
+ * are refused, so an injected string cannot run or exfiltrate the admin token) and may be
+ * framed only by itself and the helpdesks that embed it.
+ */
+const ADMIN_CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "connect-src 'self'",
+  "img-src 'self' data:",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'self'",
+  "frame-ancestors 'self' https://*.zendesk.com https://*.intercom.com https://*.intercom.io",
+].join('; ');
+
+const adminSecurityHeaders: RequestHandler = (_req, res, next) => {
+  res.set({ 'Content-Security-Policy': ADMIN_CSP, 'X-Content-Type-Options': 'nosniff', 'Referrer-Policy': 'no-referrer' });
+  next();
+};
+
 function mountAdmin(app: Express): void {
   const dir = path.join(repoRoot(), 'server', 'public', 'admin');
   app.get('/', (_req, res) => res.redirect('/admin/'));
+  app.use('/admin', adminSecurityHeaders);
   if (fs.existsSync(path.join(dir, 'index.html'))) {
     app.use('/admin', express.static(dir, { index: 'index.html', maxAge: '1h' }));
     app.get('/admin/{*rest}', (_req, res) => res.sendFile(path.join(dir, 'index.html')));

@@ -26,6 +26,14 @@ export interface IntercomContact {
   phone?: string | null;
 }
 
+/** What `GET /me` answers for an access token: the admin it acts as and the workspace (app) it belongs to. */
+export interface IntercomMe {
+  type?: string;
+  id?: string;
+  email?: string | null;
+  app?: { type?: string; id_code?: string; name?: string } | null;
+}
+
 /** A conversation part as `GET /conversations/{id}` lists it. */
 export interface IntercomPart {
   id?: string;
@@ -86,6 +94,11 @@ export class IntercomClient {
     this.maxRetries = opts.maxRetries ?? 3;
     this.maxWaitMs = opts.maxWaitMs ?? 10_000;
     this.budgetMs = opts.budgetMs ?? 30_000;
+  }
+
+  /** `GET /me`: the admin and the workspace the access token belongs to. */
+  getMe(): Promise<IntercomResult<IntercomMe>> {
+    return this.call<IntercomMe>('GET', '/me');
   }
 
   /** `GET /contacts/{id}` */

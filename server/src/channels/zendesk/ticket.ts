@@ -8,7 +8,7 @@ export interface TicketSnapshot {
   /** The newest comments, oldest first. */
   comments: ZComment[];
   requester: ZUser | null;
-  /** The requester as the agent sees them; verified only when Zendesk says their identity is. */
+  /** The requester as the agent sees them; verified only when their email is a verified Zendesk email identity. */
   customer: Customer;
 }
 
@@ -26,16 +26,15 @@ export async function readTicket(client: ZendeskClient, ticketId: string): Promi
   const u = await client.getUser(ticket.requester_id);
   if (!u.ok) return { ok: false, error: u.error, what: 'requester' };
   const user = u.data;
+  // `user.verified` only says some identity is verified (maybe a phone, or a social login):
+  // the requester counts as verified only when the email we look customer data up with is a
+  // verified email identity. No email, no verification.
   let verified = false;
   if (user.verified && user.email) {
-    // `user.verified` only says some identity is verified (maybe a phone): the email we look
-    // customer data up with must be the verified one.
     const ids = await client.listIdentities(user.id);
     if (!ids.ok) return { ok: false, error: ids.error, what: 'requester identities' };
     const email = user.email.toLowerCase();
     verified = ids.data.some((i) => i.type === 'email' && i.verified && (i.value ?? '').toLowerCase() === email);
-  } else if (user.verified) {
-    verified = true;
   }
   return { ok: true, snapshot: { ticket, comments: c.data, requester: user, customer: customerOf(user, verified) } };
 }

@@ -2,6 +2,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { UserDataApiInput } from '../../../../shared/action';
 import { SettingsInput } from '../../../../shared/settings';
+import { proveIntercomApp } from '../../channels/intercom';
 import { ValidationError } from '../../errors';
 import { actorOf, tenantOf, type AppContext } from '../context';
 import { auditChanges, keepEndpointSecrets, keepSettingsSecrets, maskSettings, maskUserDataApi } from '../../secrets';
@@ -63,6 +64,13 @@ export function settingsRoutes(ctx: AppContext): Router {
       return refusal ? [{ path: `${g}.baseUrl`, message: refusal }] : [];
     });
     if (problems.length) throw new ValidationError('invalid request body', problems);
+    // App ids are public: one is bound only when the access token proves the workspace (GET /me).
+    const ic = doc.intercom;
+    const was = before?.intercom;
+    if (ic.appId !== null && (!was || ic.appId !== was.appId || ic.accessToken !== was.accessToken || ic.region !== was.region || ic.baseUrl !== was.baseUrl)) {
+      const problem = await proveIntercomApp(ctx, ic);
+      if (problem) throw new ValidationError('the Intercom app id is not proven by the access token', [problem]);
+    }
     await ctx.store.putSettings(tenantOf(req).id, doc, {
       actor: actorOf(req),
       entity: 'settings',
