@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { repoRoot } from '../paths';
 import { tenantAuth } from './auth';
+import { openApiDocument } from './openapi';
 import type { AppContext } from './context';
 import { UnauthorizedError } from '../errors';
 import { errorHandler, notFound } from './errors';
@@ -63,6 +64,11 @@ export function createApp(ctx: AppContext): Express {
   mountZendeskSidebar(app, ctx);
 
   app.get('/identity/:tenantId/jwks.json', jwksRoute(ctx));
+  // Generated once: the registry does not change while the server runs.
+  let openapi: string | undefined;
+  app.get('/openapi.json', (_req, res) => {
+    res.type('application/json').send((openapi ??= JSON.stringify(openApiDocument(ctx.config.publicUrl))));
+  });
 
   const json = jsonBody();
   app.use('/v1/tenants', json, tenantRoutes(ctx));

@@ -1,16 +1,10 @@
 import { Router } from 'express';
-import { z } from 'zod';
+import { CreateToken } from '../../../../shared/api/responses';
 import { maskSecret } from '../../secrets';
 import { NotFoundError } from '../../errors';
 import { tenantOf, type AppContext } from '../context';
 import { hashToken, newScopedToken } from '../tokens';
 import { parseInput } from '../validate';
-
-/** `POST /v1/tokens` */
-export const CreateToken = z.strictObject({
-  name: z.string().trim().min(1, 'name is required').max(100).describe('What the token is for, e.g. "Zendesk sidebar (production)"'),
-  scope: z.enum(['sidebar', 'mcp']).describe('sidebar: only the /zendesk/* sidebar routes of this tenant; mcp: only /mcp/:tenantId'),
-});
 
 /** Scoped tokens: created (shown once), listed masked, revoked. */
 export function tokenRoutes(ctx: AppContext): Router {
