@@ -13,6 +13,7 @@ import { connectionRoutes } from './routes/connections';
 import { conversationRoutes } from './routes/conversations';
 import { identityRoutes, jwksRoute } from './routes/identity';
 import { importRoutes } from './routes/imports';
+import { mountMcp } from './mcp';
 import { logRoutes } from './routes/logs';
 import { statsRoutes } from './routes/stats';
 import { tenantRoutes } from './routes/tenants';
@@ -61,6 +62,7 @@ export function createApp(ctx: AppContext): Express {
   mountZendeskWebhook(app, ctx);
   intercomMount(app, ctx);
   mountZendeskSidebar(app, ctx);
+  mountMcp(app, ctx);
 
   app.get('/identity/:tenantId/jwks.json', jwksRoute(ctx));
 
