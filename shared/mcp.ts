@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { Auth } from './action';
 import { isMasked, secretField } from './secrets';
 
 /**
@@ -40,3 +41,25 @@ export const McpUserClaims = z
   })
   .describe('User JWT claims');
 export type McpUserClaims = z.output<typeof McpUserClaims>;
+
+/** A remote MCP server to read tools from: its Streamable HTTP endpoint and how to authenticate. */
+export const McpServerTarget = z
+  .strictObject({
+    url: z
+      .url({ protocol: /^https?$/, error: 'must be an https:// URL' })
+      .max(2048)
+      .describe("The MCP server's Streamable HTTP endpoint, e.g. https://mcp.example.com/mcp (http only to ALLOWED_PRIVATE_HOSTS)"),
+    auth: Auth.default({ type: 'none' })
+      .refine((a) => a.type === 'none' || a.type === 'bearer' || a.type === 'header', 'an MCP server takes none, bearer or header authentication')
+      .describe('none, bearer or header: sent on every MCP request'),
+    timeoutMs: z.number().int().min(1000).max(60_000).default(15_000).describe('Deadline of listing the tools, in milliseconds'),
+  })
+  .describe('A remote MCP server');
+
+/** `POST /v1/mcp-sources/import`: the chosen tools of a remote MCP server become actions. */
+export const McpImportRequest = McpServerTarget.extend({
+  tools: z.array(z.string().min(1).max(128)).min(1, 'choose at least one tool').max(30).describe('Remote tool names to import'),
+  audience: z.enum(['everyone', 'verified']).default('everyone').describe('Audience of the new actions'),
+  enabled: z.boolean().default(true).describe('Whether the new actions are enabled at once'),
+}).describe('Import of remote MCP tools as actions');
+export type McpImportRequest = z.output<typeof McpImportRequest>;

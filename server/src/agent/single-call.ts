@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Action } from '../../../shared/action';
+import type { Connection } from '../../../shared/connection';
+import { effectiveAudience } from '../actions';
 import type { CallRecord, Channel, Conversation, Customer, Proposal } from '../../../shared/conversation';
 import { ConflictError } from '../errors';
 import type { Store } from '../store';
@@ -49,13 +51,21 @@ export interface SingleCallResult {
 const MAX_FAILURE_KEYS = 200;
 const SAVE_ATTEMPTS = 4;
 
-/** The tools an identity is offered (audience), in the actions' order, and the names hidden from it. */
-export function offeredTools(actions: readonly Action[], customer: Pick<Customer, 'verified'>): { tools: ActionTool[]; hidden: Set<string> } {
+/**
+ * The tools an identity is offered (audience, as a turn decides it: an action whose
+ * connection asserts identity is verified-only), in the actions' order, and the names hidden.
+ */
+export function offeredTools(
+  actions: readonly Action[],
+  customer: Pick<Customer, 'verified'>,
+  connections: ReadonlyMap<string, Connection> = new Map(),
+): { tools: ActionTool[]; hidden: Set<string> } {
   const tools: ActionTool[] = [];
   const hidden = new Set<string>();
   for (const a of actions) {
     if (!a.enabled) continue;
-    if (a.audience === 'verified' && !customer.verified) hidden.add(a.name);
+    const audience = effectiveAudience(a, a.connectionId ? (connections.get(a.connectionId) ?? null) : null);
+    if (audience === 'verified' && !customer.verified) hidden.add(a.name);
     else tools.push(toolFor(a));
   }
   return { tools, hidden };
@@ -66,15 +76,17 @@ export async function singleCall(deps: ToolCallDeps, input: SingleCallInput): Pr
   const { store } = deps;
   const { tenantId } = input;
   const conv = await openConversation(store, input);
-  const [stored, actions, uda, proposals] = await Promise.all([
+  const [stored, actions, uda, connectionList, proposals] = await Promise.all([
     store.getSettings(tenantId),
     store.listActions(tenantId),
     store.getUserDataApi(tenantId),
+    store.listConnections(tenantId),
     store.listProposals(tenantId, conv.id),
   ]);
   const settings = stored ?? defaultSettings();
+  const connections = new Map(connectionList.map((c) => [c.id, c]));
   const now = new Date();
-  const { tools, hidden } = offeredTools(actions, conv.customer);
+  const { tools, hidden } = offeredTools(actions, conv.customer, connections);
   const state: TurnState = {
     tenantId,
     conv,
@@ -82,12 +94,15 @@ export async function singleCall(deps: ToolCallDeps, input: SingleCallInput): Pr
     mode: 'live',
     settings,
     tools: new Map(tools.map((t) => [t.action.name, t])),
+    // An MCP client lists every tool it may use: none is left out of a selection.
+    offered: tools.map((t) => t.action.name),
     hidden,
     calls: [],
     callCount: 0,
     context: contextOf(conv, settings, now),
     signal: input.signal,
-    scrub: tenantScrubber(actions, uda, settings),
+    scrub: tenantScrubber(actions, uda, settings, connectionList),
+    connections,
     proposals: await expireOverdue(store, proposals, now.getTime()),
   };
   const out: CallRecord[] = [];

@@ -8,6 +8,8 @@ import { identify, type McpIdentity } from './identity';
 import { mcpServer } from './server';
 import { newSession, readSession, type McpSession } from './session';
 
+export { mcpSourceRoutes } from './sources';
+
 /**
  * `/mcp/:tenantId`: the tenant's actions as an MCP server (Streamable HTTP, the official SDK).
  * Every request is authenticated on its own and served by a fresh stateless transport, so

@@ -26,12 +26,15 @@ const SERVER_INFO = { name: 'helpdesk-actions', version: '1.0.0' };
 
 /** An action as an MCP tool: the same name, description and JSON Schema the model sees. */
 export function mcpTool(action: Action, parameters: Record<string, unknown>, description: string): Tool {
-  const readOnly = action.method === 'GET' && !action.confirm;
+  // An imported MCP tool keeps its remote's hints (a POST carries no meaning there).
+  const remote = action.kind === 'mcp' ? (action.mcp?.annotations ?? {}) : null;
+  const readOnly = !action.confirm && (remote ? remote.readOnlyHint === true : action.method === 'GET');
+  const destructive = remote ? !readOnly && remote.destructiveHint !== false : WRITE_METHODS.has(action.method);
   return {
     name: action.name,
     description,
     inputSchema: parameters as Tool['inputSchema'],
-    annotations: { readOnlyHint: readOnly, destructiveHint: WRITE_METHODS.has(action.method), openWorldHint: true },
+    annotations: { readOnlyHint: readOnly, destructiveHint: destructive, openWorldHint: true },
   };
 }
 
@@ -49,7 +52,8 @@ export function mcpServer(ctx: AppContext, scope: McpRequestScope, transport: St
   const server = new Server(SERVER_INFO, { capabilities: { tools: { listChanged: false } }, instructions: INSTRUCTIONS });
 
   server.setRequestHandler(ListToolsRequestSchema, async () => {
-    const { tools } = offeredTools(await ctx.store.listActions(tenantId), identity.customer);
+    const [actions, connections] = await Promise.all([ctx.store.listActions(tenantId), ctx.store.listConnections(tenantId)]);
+    const { tools } = offeredTools(actions, identity.customer, new Map(connections.map((c) => [c.id, c])));
     return { tools: tools.map((t) => mcpTool(t.action, t.tool.function.parameters ?? { type: 'object' }, t.tool.function.description ?? '')) };
   });
 
