@@ -268,3 +268,11 @@ describe('credentials', () => {
     }
   });
 });
+
+test('the MCP conversations are listed under channel mcp', async () => {
+  const r = await api(srv.url, srv.token, 'GET', '/v1/conversations?channel=mcp&limit=50');
+  expect(r.status).toBe(200);
+  const list = r.body.conversations ?? r.body.items;
+  expect(list.length).toBeGreaterThan(0);
+  expect(list.every((c: any) => c.channel === 'mcp')).toBe(true);
+});
