@@ -250,6 +250,34 @@ function checkEndpoint(
   }
 }
 
+/** The MCP tool annotations kept on an imported tool (hints from the remote server, not guarantees). */
+export const McpToolAnnotations = z
+  .strictObject({
+    title: z.string().max(200).optional().describe('Human-readable title of the tool'),
+    readOnlyHint: z.boolean().optional().describe('The remote says the tool changes nothing'),
+    destructiveHint: z.boolean().optional().describe('The remote says the tool may destroy or overwrite data'),
+    idempotentHint: z.boolean().optional().describe('The remote says calling it twice with the same arguments does nothing more'),
+    openWorldHint: z.boolean().optional().describe('The remote says the tool reaches outside systems'),
+  })
+  .describe('Hints of the remote MCP server about a tool');
+
+/** What an action of kind `mcp` calls: one tool of the MCP server at the action's `url`. */
+export const McpToolRef = z
+  .strictObject({
+    toolName: z.string().min(1).max(128).describe('The tool name on the remote MCP server'),
+    argumentNames: z
+      .record(z.string().max(64), z.string().min(1).max(128))
+      .optional()
+      .describe('Remote argument name by variable name, for remote names that are not valid variable names'),
+    inputSchema: z.record(z.string(), z.unknown()).optional().describe("The remote tool's input JSON Schema as it was listed (kept for reference)"),
+    annotations: McpToolAnnotations.optional(),
+  })
+  .describe('The remote MCP tool an action calls');
+export type McpToolRef = z.infer<typeof McpToolRef>;
+
+/** Auth types an MCP server connection may use (sent as HTTP headers on every MCP request). */
+const MCP_AUTH_TYPES: ReadonlySet<string> = new Set(['none', 'bearer', 'header']);
+
 /** An action as an admin writes it: one HTTP call the AI can make during a conversation. */
 export const ActionInput = z
   .strictObject({
@@ -281,8 +309,17 @@ export const ActionInput = z
     confirm: z.boolean().optional().describe('Ask the customer (or agent) to confirm before calling; default true for POST, PUT, PATCH, DELETE'),
     pinned: z.boolean().default(false).describe('Always offered to the AI, even when the tenant has more actions than are offered at once'),
     mock: MockResponse.nullable().default(null).describe('The answer used instead of the API in sandbox conversations (the playground); null: reads call the API, writes are dry runs'),
+    kind: z.enum(['http', 'mcp']).optional().describe('http (default): one HTTP request; mcp: a tool of the MCP server (Streamable HTTP) at `url`, named in `mcp`'),
+    mcp: McpToolRef.optional(),
   })
   .superRefine((a, ctx) => {
+    if (a.kind === 'mcp') {
+      if (!a.mcp) ctx.addIssue({ code: 'custom', path: ['mcp'], message: 'an action of kind mcp names its remote tool in mcp.toolName' });
+      if (a.method !== 'POST') ctx.addIssue({ code: 'custom', path: ['method'], message: 'an MCP tool is called with POST' });
+      if (a.body !== null) ctx.addIssue({ code: 'custom', path: ['body'], message: 'an MCP tool takes its variables as arguments: no body template' });
+      if (!MCP_AUTH_TYPES.has(a.auth.type)) ctx.addIssue({ code: 'custom', path: ['auth'], message: 'an MCP server takes none, bearer or header authentication' });
+      if (placeholderNames(a.url).length > 0) ctx.addIssue({ code: 'custom', path: ['url'], message: 'the MCP server URL has no {{placeholders}}' });
+    } else if (a.mcp) ctx.addIssue({ code: 'custom', path: ['mcp'], message: 'mcp is only for actions of kind mcp' });
     const declared = new Set<string>();
     a.variables.forEach((v, i) => {
       if (declared.has(v.name)) ctx.addIssue({ code: 'custom', path: ['variables', i, 'name'], message: `duplicate variable ${v.name}` });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { McpSettings } from './mcp';
 import { secretField } from './secrets';
 
 /**
@@ -93,6 +94,7 @@ export const SettingsInput = z
     confirmation: ConfirmationSettings.default(ConfirmationSettings.parse({})),
     zendesk: ZendeskSettings.default(ZendeskSettings.parse({})),
     intercom: IntercomSettings.default(IntercomSettings.parse({})),
+    mcp: McpSettings.default(McpSettings.parse({})),
   })
   .describe('Agent settings');
 export type SettingsInput = z.input<typeof SettingsInput>;

@@ -5,6 +5,7 @@ import { endpointSecrets, isDynamicAuth, type DynamicAuth } from './auth';
 import { resolveEndpoint } from './connection';
 import type { Credentials } from './credentials';
 import { echoResponseHeaders, interpret, type Outcome } from './interpret';
+import { McpSource } from './mcp-source';
 import { prepare, templateEcho, type Prepared } from './prepare';
 import { Redactor, redactorFor } from '../secrets';
 import { compileEndpoint, renderRequest } from './template';
@@ -63,6 +64,8 @@ export class ActionExecutor {
   /** Redactors by the secrets they mask: endpoints with the same credentials share one. */
   private readonly redactors = new Map<string, Redactor>();
   private readonly credentials: Credentials | undefined;
+  /** Actions of kind `mcp`: tools of remote MCP servers, through the same outbound stack. */
+  private readonly mcp: McpSource;
 
   constructor(opts: ActionExecutorOptions) {
     this.ownsOutbound = !opts.outbound;
@@ -72,6 +75,7 @@ export class ActionExecutor {
     this.guard = this.outbound.guard;
     this.maxResponseBytes = opts.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
     this.credentials = opts.credentials;
+    this.mcp = new McpSource(this.outbound, this.maxResponseBytes);
   }
 
   /**
@@ -106,7 +110,19 @@ export class ActionExecutor {
       r.request = ready.prepared.echo;
       return Promise.resolve(r);
     }
+    if (endpoint.kind === 'mcp') return this.mcp.call(endpoint, values, ready.prepared, ready.redactor, started, opts.signal);
     return this.send(endpoint, ready.prepared, ready.redactor, started, opts.signal);
+  }
+
+  /**
+   * The tools of the MCP server at `url` (for importing them as actions): through the guard,
+   * with the given auth, capped and within `timeoutMs`. Never throws for what the remote does.
+   */
+  listMcpTools(url: string, auth: Endpoint['auth'], timeoutMs: number): ReturnType<McpSource['listTools']> {
+    const endpoint: Endpoint = { method: 'POST', url, auth, headers: [], query: [], body: null, timeoutMs, response: { fields: [], maxChars: 4000 }, kind: 'mcp' };
+    const ready = this.prepareCall(endpoint, {}, { contact: {} }, performance.now());
+    if ('result' in ready) return Promise.resolve({ ok: false, error: ready.result.error! });
+    return this.mcp.listTools(ready.prepared, ready.redactor, timeoutMs);
   }
 
   /**
@@ -218,6 +234,8 @@ export class ActionExecutor {
         prepared.echo.headers[k] = v;
       }
     }
+    // An MCP call shows the tool call it makes (what a proposal asks the customer to confirm).
+    if (endpoint.kind === 'mcp' && endpoint.mcp) prepared = { ...prepared, echo: { ...prepared.echo, body: redactor.text(JSON.stringify({ tool: endpoint.mcp.toolName, arguments: values })) } };
     const refusal = this.guard.checkUrl(prepared.guardUrl);
     if (refusal) return refused('blocked', refusal, prepared.echo);
     return { prepared, redactor };

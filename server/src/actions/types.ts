@@ -1,4 +1,4 @@
-import type { ActionContext, Auth, HttpMethod, KeyValue, ResponseShape, Variable } from '../../../shared/action';
+import type { ActionContext, Auth, HttpMethod, KeyValue, McpToolRef, ResponseShape, Variable } from '../../../shared/action';
 
 /** Why a call failed: the one list, in shared/api/common.ts. The last three are set by the agent, not the engine. */
 export type { CallErrorType } from '../../../shared/api/common';
@@ -22,6 +22,9 @@ export interface Endpoint {
   connectionId?: string;
   /** Set by `resolveEndpoint`: the connection the endpoint was built from (its OAuth token cache owner). */
   resolvedFrom?: string;
+  /** `mcp`: the call is a tool of the MCP server at `url` (see `mcp`), not one HTTP request. */
+  kind?: 'http' | 'mcp';
+  mcp?: McpToolRef;
 }
 
 /** The request as sent, every secret masked: for logs, call records and the test view. */

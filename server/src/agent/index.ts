@@ -3,3 +3,4 @@ export { Agent, DEFAULT_LIMITS, type AgentLimits, type TurnMode, type TurnResult
 export { newConversation } from './context';
 export { publicProposal } from './proposals';
 export { describe as describeProposal, outcomeReply } from './confirmations';
+export { singleCall, offeredTools, settledText, type SingleCallInput, type SingleCallResult } from './single-call';

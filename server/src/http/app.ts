@@ -14,6 +14,7 @@ import { connectionRoutes } from './routes/connections';
 import { conversationRoutes } from './routes/conversations';
 import { identityRoutes, jwksRoute } from './routes/identity';
 import { importRoutes } from './routes/imports';
+import { mcpSourceRoutes, mountMcp } from './mcp';
 import { logRoutes } from './routes/logs';
 import { statsRoutes } from './routes/stats';
 import { tenantRoutes } from './routes/tenants';
@@ -62,6 +63,7 @@ export function createApp(ctx: AppContext): Express {
   mountZendeskWebhook(app, ctx);
   intercomMount(app, ctx);
   mountZendeskSidebar(app, ctx);
+  mountMcp(app, ctx);
 
   app.get('/identity/:tenantId/jwks.json', jwksRoute(ctx));
   // Generated once: the registry does not change while the server runs.
@@ -82,6 +84,7 @@ export function createApp(ctx: AppContext): Express {
   app.use('/v1/settings', settingsRoutes(ctx));
   app.use('/v1/tokens', tokenRoutes(ctx));
   // Before the conversation routes: GET /v1/conversations (the paged list) is served by the logs.
+  app.use('/v1/mcp-sources', mcpSourceRoutes(ctx));
   app.use('/v1', logRoutes(ctx));
   app.use('/v1/stats', statsRoutes(ctx));
   app.use('/v1/conversations', conversationRoutes(ctx));

@@ -12,7 +12,7 @@ const CallQuery = z.strictObject({
   ...pageFields,
 });
 const ConversationQuery = z.strictObject({
-  channel: z.enum(['api', 'playground', 'zendesk', 'intercom']).optional().describe('Only conversations of this channel'),
+  channel: z.enum(['api', 'playground', 'zendesk', 'intercom', 'mcp']).optional().describe('Only conversations of this channel'),
   ...pageFields,
 });
 const Limit = z.strictObject({ limit: z.coerce.number().int().min(1).max(1000).default(100).describe('Most entries returned, newest first') });
