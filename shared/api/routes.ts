@@ -102,6 +102,11 @@ export const ROUTES: RouteSpec[] = [
   { method: 'post', path: '/zendesk/tickets/{ticketId}/proposals/{proposalId}/run', summary: 'Sidebar: the agent runs a proposed write (once)', auth: 'sidebar', response: z.object({ proposal: z.record(z.string(), z.unknown()), call: CallRecordSchema.nullable() }) },
   { method: 'post', path: '/zendesk/tickets/{ticketId}/proposals/{proposalId}/decline', summary: 'Sidebar: the agent declines a proposed write', auth: 'sidebar', response: Loose('{proposal}') },
   { method: 'post', path: '/webhooks/zendesk/{tenantId}', summary: 'Zendesk trigger webhook (X-Zendesk-Webhook-Signature)', auth: 'signature', body: Loose('At least {"ticket_id": "{{ticket.id}}"}') },
+  { method: 'post', path: '/mcp/{tenantId}', summary: 'MCP (Streamable HTTP): the tenant\'s actions as tools (MCP token or user JWT)', auth: 'mcp', body: Loose('A JSON-RPC message') },
+  { method: 'get', path: '/mcp/{tenantId}', summary: 'MCP: no server-initiated stream (405, stateless server)', auth: 'mcp' },
+  { method: 'delete', path: '/mcp/{tenantId}', summary: 'MCP: no session to end (405, stateless server)', auth: 'mcp' },
+  { method: 'post', path: '/v1/mcp-sources/tools', summary: 'List the tools of a remote MCP server (through the network guard)', auth: 'admin', body: Loose('{url, auth}'), response: Loose('The tools and their import preview') },
+  { method: 'post', path: '/v1/mcp-sources/import', summary: 'Import chosen tools of a remote MCP server as actions', auth: 'admin', body: Loose('{url, auth, tools}'), response: Loose('{actions}'), status: 201 },
   { method: 'head', path: '/webhooks/intercom', summary: 'Intercom checks the webhook URL', auth: 'none' },
   { method: 'post', path: '/webhooks/intercom', summary: 'Intercom webhook (X-Hub-Signature)', auth: 'signature', body: Loose('An Intercom notification') },
 ];

@@ -25,16 +25,21 @@ function mountedRoutes(): string[] {
   // Routers: `app.use('/v1/actions', ..., actionRoutes(ctx))` and `export function actionRoutes` in a file of routes/.
   const prefixOf = new Map<string, string>();
   for (const m of app.matchAll(/app\.use\('([^']+)',[^;]*?(\w+Routes)\(ctx\)\)/g)) prefixOf.set(m[2]!, m[1]!);
-  const files = [...fs.readdirSync(path.join(HTTP, 'routes')).map((f) => path.join(HTTP, 'routes', f)), ...fs.readdirSync(path.join(HTTP, 'webhooks')).map((f) => path.join(HTTP, 'webhooks', f))];
+  const files = ['routes', 'webhooks', 'mcp'].flatMap((d) => fs.readdirSync(path.join(HTTP, d)).map((f) => path.join(HTTP, d, f)));
   for (const f of files) {
     const text = fs.readFileSync(f, 'utf8');
     for (const block of text.split(/export function /).slice(1)) {
       const name = /^(\w+)/.exec(block)![1]!;
       const mountInFile = /app\.use\('([^']+)'/.exec(block)?.[1];
       const prefix = prefixOf.get(name) ?? mountInFile;
-      for (const m of block.matchAll(/\b(?:r|app)\.(get|post|put|delete|head)\(('[^']+'|WEBHOOK_PATH)/g)) {
+      for (const m of block.matchAll(/\b(?:r|app)\.(get|post|put|delete|head|all)\(('[^']+'|WEBHOOK_PATH)/g)) {
         const p = m[2] === 'WEBHOOK_PATH' ? '/webhooks/intercom' : m[2]!.slice(1, -1);
-        const full = p.startsWith('/webhooks') || p.startsWith('/identity') ? p : `${prefix ?? ''}${p === '/' ? '' : p}`;
+        if (m[1] === 'all') {
+          // One handler for every method: the transport of MCP answers POST, GET and DELETE.
+          for (const method of ['post', 'get', 'delete']) out.add(`${method} ${openapiPath(p)}`);
+          continue;
+        }
+        const full = p.startsWith('/webhooks') || p.startsWith('/identity') || p.startsWith('/mcp') ? p : `${prefix ?? ''}${p === '/' ? '' : p}`;
         out.add(`${m[1]} ${openapiPath(full)}`);
       }
     }
