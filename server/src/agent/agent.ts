@@ -105,11 +105,22 @@ export class Agent {
   }
 
   private async turn(conv: Conversation, message: string, mode: TurnMode): Promise<TurnResult> {
-    const { store, config } = this.deps;
+    // The turn's deadline, released when the turn ends (AbortSignal.timeout would hold its timer
+    // and everything reachable from the signal for the whole deadline after a quick turn).
+    const deadline = new AbortController();
+    const timer = setTimeout(() => deadline.abort(new DOMException('the turn took too long', 'TimeoutError')), this.deps.config.TURN_DEADLINE_MS);
+    try {
+      return await this.runTurn(conv, message, mode, deadline.signal);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private async runTurn(conv: Conversation, message: string, mode: TurnMode, signal: AbortSignal): Promise<TurnResult> {
+    const { store } = this.deps;
     const tenantId = conv.tenantId;
     const turnId = randomUUID();
     const now = new Date();
-    const signal = AbortSignal.timeout(config.TURN_DEADLINE_MS);
     // One round trip to the store instead of several (it matters on MongoDB).
     const wantsUserData = !conv.userData && conv.customer.verified && !!conv.customer.email;
     const [cfg, proposals] = await Promise.all([
