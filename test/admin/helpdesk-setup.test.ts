@@ -2,6 +2,7 @@ import type { Page } from 'playwright-core';
 import { api } from '../support/server';
 import { expectFocusOn, startAdminHarness, type AdminHarness } from './harness';
 import { startIntercomStandIn, startZendeskStandIn } from './helpdesk-standins';
+import { screenshot } from './screenshot';
 
 /** Zendesk and Intercom set up from the Settings page alone, against local stand-ins of their APIs (issue 16). */
 
@@ -100,6 +101,7 @@ describe('Zendesk setup panel', () => {
       await row.waitFor();
       expect(await row.innerText()).toContain('••••');
       expect(await row.innerText()).not.toContain(token);
+      await screenshot(page, 'admin-zendesk-setup.png', '#zendesk');
       await page.reload();
       await page.getByRole('heading', { level: 1, name: 'Settings' }).waitFor();
       await row.waitFor();
@@ -152,6 +154,7 @@ describe('Intercom setup panel', () => {
       expect(await page.inputValue('#intercom-webhook-url')).toBe(setup.intercom.webhookUrl);
       await page.getByRole('button', { name: 'Copy topics' }).click();
       expect((await clipboard(page)).split('\n')).toEqual(setup.intercom.topics);
+      await screenshot(page, 'admin-intercom-setup.png', '#intercom');
     } finally {
       await page.context().close();
     }

@@ -1,6 +1,7 @@
 import type { Page } from 'playwright-core';
 import { api } from '../support/server';
 import { startAdminHarness, type AdminHarness } from './harness';
+import { screenshot } from './screenshot';
 
 /** The setup checklist and the Model card, against a server with a model and one without (issue 16). */
 
@@ -62,6 +63,8 @@ describe('setup checklist on the home page (real state from GET /v1/setup)', () 
       expect(await stepState(page, 'tested')).toBe('done');
       expect(await stepState(page, 'conversation')).toBe('done');
       expect(await step(page, 'action').innerText()).toContain('Done: Create a first action');
+      await page.getByRole('row', { name: /setup_lookup/ }).getByText('0% of 1 call').waitFor();
+      await screenshot(page, 'admin-home-checklist.png');
     } finally {
       await page.context().close();
     }

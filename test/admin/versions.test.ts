@@ -3,6 +3,7 @@ import type { ChatRequest, ScriptedReply } from '../support/fake-openai';
 import { api } from '../support/server';
 import { orderBody } from './customer-api';
 import { expectFocusOn, startAdminHarness, type AdminHarness } from './harness';
+import { screenshot } from './screenshot';
 
 /** Action versions (history, diff, restore) and mocks in the action editor (issues 15 and 16). */
 
@@ -81,6 +82,7 @@ describe('action versions in the editor', () => {
       expect(rows.find((r) => r.startsWith('When to use it'))).toContain('Look up an order when the customer asks where it is');
       expect(rows.find((r) => r.startsWith('Timeout'))).toMatch(/10000\s+4000/);
       expect(rows.find((r) => r.startsWith('Token'))).toContain('changed (secrets are never shown)');
+      await screenshot(page, 'admin-versions.png', '.version-history');
       const text = await page.content();
       expect(text).not.toContain(FIRST_SECRET);
       expect(text).not.toContain(SECOND_SECRET);

@@ -22,7 +22,8 @@ interface HistoryProps {
 /** "URL: https://a → https://b"; secrets only say that they changed. */
 function changeText(c: VersionChange): string {
   const label = labelOf(c.path);
-  const secret = isMasked(c.from) || isMasked(c.to) || (c.from === undefined && c.to === undefined);
+  // The server reports a secret as `to: "changed"` with no `from`: its value never leaves it.
+  const secret = isMasked(c.from) || isMasked(c.to) || (c.from === undefined && (c.to === undefined || c.to === 'changed'));
   if (secret) return `${label}: changed`;
   return `${label}: ${showValue(c.from)} → ${showValue(c.to)}`;
 }
