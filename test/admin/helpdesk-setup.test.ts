@@ -136,9 +136,13 @@ describe('Intercom setup panel', () => {
       await page.fill('#f-intercom-accessToken', IC_TOKEN);
       await page.fill('#f-intercom-baseUrl', intercom.url);
       await panel.getByRole('button', { name: 'Test Intercom connection' }).click();
-      await panel.getByText('Connected', { exact: true }).waitFor();
+      // The token proves the workspace: a wrong app id is named, and the right one offered in one click.
+      await panel.getByText('Not connected', { exact: true }).waitFor();
+      expect(await panel.locator('.connection-test').innerText()).toContain(`belongs to workspace ${IC_APP}, not wrongapp`);
+      await panel.getByRole('button', { name: `Use workspace ${IC_APP}` }).click();
       expect(await page.inputValue('#f-intercom-appId')).toBe(IC_APP);
-      expect(await panel.innerText()).toContain(`belongs to workspace ${IC_APP}, not wrongapp`);
+      await panel.getByRole('button', { name: 'Test Intercom connection' }).click();
+      await panel.getByText('Connected', { exact: true }).waitFor();
       // The picker lists the workspace's admins.
       const picker = page.locator('select#f-intercom-adminId');
       await picker.waitFor();

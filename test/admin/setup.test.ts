@@ -24,6 +24,13 @@ afterEach(() => {
 
 const step = (page: Page, id: string) => page.locator(`#setup-${id}`);
 
+/** Opens the checklist when it is folded (every required step done). */
+async function unfold(page: Page): Promise<void> {
+  await page.locator('.setup-checklist h2').waitFor();
+  const folded = page.locator('.setup-checklist details:not([open]) summary');
+  if (await folded.count()) await folded.click();
+}
+
 async function stepState(page: Page, id: string): Promise<'done' | 'todo'> {
   const cls = (await step(page, id).getAttribute('class')) ?? '';
   return cls.includes('is-done') ? 'done' : 'todo';
@@ -39,7 +46,7 @@ describe('setup checklist on the home page (real state from GET /v1/setup)', () 
       expect(await step(page, 'model').innerText()).toContain(h.llm.url);
       for (const id of ['action', 'tested', 'user-data', 'zendesk', 'intercom', 'conversation']) expect(await stepState(page, id)).toBe('todo');
       // Screen readers hear the state, not just a tick.
-      expect(await step(page, 'action').innerText()).toContain('To do: Create a first action');
+      expect(await step(page, 'action').textContent()).toContain('To do: Create a first action');
 
       const created = await api(h.srv.url, h.srv.token, 'POST', '/v1/actions', {
         name: 'setup_lookup',
@@ -53,18 +60,24 @@ describe('setup checklist on the home page (real state from GET /v1/setup)', () 
       await step(page, 'action').waitFor();
       expect(await stepState(page, 'action')).toBe('done');
       expect(await stepState(page, 'tested')).toBe('todo');
+      await page.getByRole('row', { name: /setup_lookup/ }).getByText('No calls yet').waitFor();
+      await screenshot(page, 'admin-home-checklist.png');
 
       const tested = await api(h.srv.url, h.srv.token, 'POST', `/v1/actions/${created.body.id}/test`, { variables: { order_number: 'ORD-1' } });
       expect(tested.status).toBe(200);
       const conv = await api(h.srv.url, h.srv.token, 'POST', '/v1/conversations', { customer: { email: 'ann@example.com', verified: true }, message: 'hello' });
       expect(conv.status).toBe(201);
       await page.reload();
-      await step(page, 'tested').waitFor();
+      // Every required step done: the checklist folds into one line, open on request.
+      const folded = page.getByRole('region', { name: 'Setup' });
+      await folded.waitFor();
       expect(await stepState(page, 'tested')).toBe('done');
       expect(await stepState(page, 'conversation')).toBe('done');
-      expect(await step(page, 'action').innerText()).toContain('Done: Create a first action');
-      await page.getByRole('row', { name: /setup_lookup/ }).getByText('0% of 1 call').waitFor();
-      await screenshot(page, 'admin-home-checklist.png');
+      expect(await step(page, 'action').textContent()).toContain('Done: Create a first action');
+      expect(await folded.innerText()).toContain('4 of 7 steps done');
+      expect(await step(page, 'zendesk').isVisible()).toBe(false);
+      await folded.locator('summary').click();
+      expect(await step(page, 'zendesk').isVisible()).toBe(true);
     } finally {
       await page.context().close();
     }
@@ -73,6 +86,7 @@ describe('setup checklist on the home page (real state from GET /v1/setup)', () 
   test('each step links to where it is done', async () => {
     const page = await h.newPage();
     try {
+      await unfold(page);
       await step(page, 'zendesk').getByRole('link', { name: 'Zendesk setup' }).click();
       await page.getByRole('heading', { level: 1, name: 'Settings' }).waitFor();
       expect(new URL(page.url()).hash).toBe('#zendesk');
@@ -81,9 +95,11 @@ describe('setup checklist on the home page (real state from GET /v1/setup)', () 
         return !!r && r.top < window.innerHeight && r.bottom > 0;
       });
       await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Actions' }).click();
+      await unfold(page);
       await step(page, 'user-data').getByRole('link', { name: 'User Data API' }).click();
       await page.getByRole('heading', { level: 1, name: 'User Data API' }).waitFor();
       await page.goBack();
+      await unfold(page);
       await step(page, 'model').getByRole('link').click();
       await page.getByRole('heading', { level: 1, name: 'Settings' }).waitFor();
       expect(new URL(page.url()).hash).toBe('#model');

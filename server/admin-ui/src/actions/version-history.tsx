@@ -88,7 +88,8 @@ export function VersionHistory({ actionId, savedCount, dirty, onRestored }: Hist
                 by {v.actor}, <time dateTime={v.at}>{formatTime(v.at)}</time>
               </span>
             </div>
-            {v.changes.length ? (
+            {/* The first version lists every field as new: "Created" says it better. */}
+            {v.changes.length && v.version > 1 ? (
               <ul className="change-list">
                 {v.changes.map((c, i) => (
                   <li key={i}>{changeText(c)}</li>

@@ -24,17 +24,17 @@ export function IntercomFields({ draft, onChange, issues, setup }: IntercomProps
   const c = draft.intercom;
   const set = (patch: Partial<I>) => onChange({ ...c, ...patch });
   const [admins, setAdmins] = useState<IntercomAdmin[] | null>(null);
-  const [appIdNote, setAppIdNote] = useState<string | null>(null);
+  // The workspace the token belongs to, when it is not the app id typed: offered in one click.
+  const [otherApp, setOtherApp] = useState<string | null>(null);
   const adminIds = new Set((admins ?? []).map((a) => a.id));
 
   const onTested = (r: IntercomTestResult) => {
-    if (!r.ok) return;
     if (r.admins?.length) setAdmins(r.admins);
-    // The token proves which workspace it belongs to: a different app id typed would never match.
-    if (r.appId && c.appId.trim() && r.appId !== c.appId.trim()) setAppIdNote(`The token belongs to workspace ${r.appId}, not ${c.appId.trim()}: the app id was corrected.`);
-    else setAppIdNote(null);
+    const typed = c.appId.trim();
+    setOtherApp(r.appId && typed && r.appId.toLowerCase() !== typed.toLowerCase() ? r.appId : null);
     const patch: Partial<I> = {};
-    if (r.appId && r.appId !== c.appId.trim()) patch.appId = r.appId;
+    // The token proves its workspace: an empty app id is filled from it.
+    if (r.appId && !typed) patch.appId = r.appId;
     if (!c.adminId && r.admins?.length === 1) patch.adminId = r.admins[0]!.id;
     if (Object.keys(patch).length) set(patch);
   };
@@ -79,7 +79,23 @@ export function IntercomFields({ draft, onChange, issues, setup }: IntercomProps
           </p>
         )}
       />
-      {appIdNote ? <p className="notice notice-warning">{appIdNote}</p> : null}
+      {otherApp ? (
+        <div className="notice notice-warning">
+          <p>
+            The access token belongs to workspace <code>{otherApp}</code>, not <code>{c.appId.trim()}</code>.
+          </p>
+          <button
+            type="button"
+            className="button secondary small"
+            onClick={() => {
+              set({ appId: otherApp });
+              setOtherApp(null);
+            }}
+          >
+            Use workspace {otherApp}
+          </button>
+        </div>
+      ) : null}
 
       <h3>2. Replies and identity</h3>
       <div className="two-col">

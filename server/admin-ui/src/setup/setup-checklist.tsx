@@ -57,7 +57,7 @@ export function setupSteps(s: SetupState): Step[] {
       id: 'user-data',
       done: s.userDataApi.configured,
       title: 'Set up the User Data API',
-      detail: s.userDataApi.configured ? 'Verified customers are looked up once per conversation.' : 'Optional: one call per conversation that tells the AI who a verified customer is.',
+      detail: s.userDataApi.configured ? 'Verified customers are looked up once per conversation.' : 'One call per conversation that tells the AI who a verified customer is.',
       route: 'user-data',
       linkText: 'User Data API',
       optional: true,
