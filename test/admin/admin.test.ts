@@ -254,7 +254,8 @@ describe('admin page (real Chromium, real server, local customer API, scripted L
     await row.waitFor();
     expect(await row.innerText()).toContain(`${customer.url}/orders/{{order_number}}`);
     await row.locator('.badge-ok').waitFor();
-    expect(await row.innerText()).toMatch(/0% of \d+/);
+    // Only test runs so far: they are left out of the error rate (GET /v1/stats/actions).
+    await row.getByText('No calls yet').waitFor();
 
     const toggle = page.getByRole('switch', { name: /lookup_order/ });
     await toggle.click();

@@ -1,5 +1,5 @@
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { startFakeOpenAI } from '../support/fake-openai';
+import { startFakeOpenAI, type FakeOpenAI, type Script } from '../support/fake-openai';
 import { startTestServer, type TestServer } from '../support/server';
 import { ensureAdminBuilt } from './build-admin';
 import { startCustomerApi } from './customer-api';
@@ -7,6 +7,8 @@ import { startCustomerApi } from './customer-api';
 /** A server, the stand-in customer API and Chromium, for admin page tests that need no LLM turns. */
 export interface AdminHarness {
   srv: TestServer;
+  /** The scripted model the server talks to (unless `env` points it elsewhere). */
+  llm: FakeOpenAI;
   customer: Awaited<ReturnType<typeof startCustomerApi>>;
   browser: Browser;
   /** Uncaught errors of every page opened with newPage: a test ends with none. */
@@ -16,10 +18,11 @@ export interface AdminHarness {
   close(): Promise<void>;
 }
 
-export async function startAdminHarness(): Promise<AdminHarness> {
+/** `env` overrides the server's environment (e.g. no model at all); `script` drives the model. */
+export async function startAdminHarness(opts: { env?: Record<string, string>; script?: Script } = {}): Promise<AdminHarness> {
   ensureAdminBuilt();
-  const [llm, customer] = await Promise.all([startFakeOpenAI(() => ({ content: 'ok' })), startCustomerApi()]);
-  const srv = await startTestServer({ OPENAI_BASE_URL: llm.url });
+  const [llm, customer] = await Promise.all([startFakeOpenAI(opts.script ?? (() => ({ content: 'ok' }))), startCustomerApi()]);
+  const srv = await startTestServer({ OPENAI_BASE_URL: llm.url, ...opts.env });
   const browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
@@ -27,11 +30,13 @@ export async function startAdminHarness(): Promise<AdminHarness> {
   const pageErrors: string[] = [];
   return {
     srv,
+    llm,
     customer,
     browser,
     pageErrors,
     async newPage() {
-      const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+      // Clipboard access: the Copy buttons are checked by reading what they copied.
+      const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, permissions: ['clipboard-read', 'clipboard-write'], baseURL: srv.url });
       const page = await context.newPage();
       page.on('pageerror', (e) => pageErrors.push(e.message));
       await page.goto(`${srv.url}/admin/`);

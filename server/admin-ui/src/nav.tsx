@@ -6,6 +6,7 @@ const ITEMS: { route: string; label: string; match: string[] }[] = [
   { route: 'settings', label: 'Settings', match: ['settings'] },
   { route: 'conversations', label: 'Conversations', match: ['conversations', 'calls'] },
   { route: 'playground', label: 'Playground', match: ['playground'] },
+  { route: 'scenarios', label: 'Scenarios', match: ['scenarios'] },
   { route: 'audit', label: 'Audit log', match: ['audit'] },
 ];
 

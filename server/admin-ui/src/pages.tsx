@@ -5,6 +5,7 @@ import { CallsPage } from './conversations/calls-page';
 import { ConversationDetail } from './conversations/conversation-detail';
 import { ConversationsPage } from './conversations/conversations-page';
 import { PlaygroundPage } from './playground/playground-page';
+import { ScenariosPage } from './scenarios/scenarios-page';
 import { SettingsPage } from './settings/settings-page';
 import { UserDataPage } from './user-data/user-data-page';
 
@@ -26,6 +27,8 @@ export function Page({ route }: { route: string }) {
       return <CallsPage />;
     case 'playground':
       return <PlaygroundPage />;
+    case 'scenarios':
+      return <ScenariosPage />;
     case 'audit':
       return <AuditPage />;
     default:

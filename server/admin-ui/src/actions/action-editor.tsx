@@ -11,14 +11,16 @@ import { setFlash, takeFlash } from '../flash';
 import { href, navigate, onLinkClick, useLeaveGuard } from '../router';
 import { useLoad } from '../use-load';
 import { DeleteAction } from './delete-action';
-import { actionPayload, draftFrom, emptyDraft, tabOf, type ActionDraft, type EditorTab } from './draft';
+import { actionPayload, draftFrom, emptyDraft, mockDraftFrom, tabOf, type ActionDraft, type EditorTab } from './draft';
 import { EndpointTab } from './endpoint-tab';
+import { MockTab } from './mock-tab';
 import { AuthTab } from './auth-tab';
 import { ParametersTab } from './parameters-tab';
 import { RulesTab } from './rules-tab';
 import { TestPanel } from './test-panel';
 import { UndeclaredVariables } from './undeclared-variables';
 import { VariablesTab } from './variables-tab';
+import { VersionHistory } from './version-history';
 
 const TABS: { id: EditorTab; label: string }[] = [
   { id: 'endpoint', label: 'Endpoint' },
@@ -26,7 +28,14 @@ const TABS: { id: EditorTab; label: string }[] = [
   { id: 'parameters', label: 'Parameters' },
   { id: 'variables', label: 'Variables' },
   { id: 'rules', label: 'Rules' },
+  { id: 'mock', label: 'Mock' },
 ];
+
+/** The headers of a test's response worth keeping in a mock: the content type only (dates and ids would go stale). */
+function mockHeaders(h: Record<string, string>): Record<string, string> {
+  const type = Object.entries(h).find(([k]) => k.toLowerCase() === 'content-type');
+  return type ? { 'content-type': type[1] } : {};
+}
 
 /** Create or edit one action in tabs, with the test panel beside it. `id` null: a new action. */
 export function ActionEditor({ id }: { id: string | null }) {
@@ -40,6 +49,8 @@ export function ActionEditor({ id }: { id: string | null }) {
   const [saved, setSaved] = useState<string | null>(takeFlash);
   const [saving, setSaving] = useState(false);
   const [attempt, setAttempt] = useState(0);
+  // Bumped on every save and restore: the history lists the new version.
+  const [savedCount, setSavedCount] = useState(0);
   // The payload as loaded or last saved: the draft is "unsaved" while it differs.
   const [baseline, setBaseline] = useState<string | null>(id ? null : () => JSON.stringify(actionPayload(emptyDraft())));
   const dirty = draft !== null && baseline !== null && JSON.stringify(actionPayload(draft)) !== baseline;
@@ -65,7 +76,7 @@ export function ActionEditor({ id }: { id: string | null }) {
     setSaved(null);
     if (issues.length) {
       // An edited field's error is stale; the summary goes once every field is fixed.
-      const left = withoutEdited(issues, Object.keys(patch).map((k) => (k === 'fields' || k === 'maxChars' ? 'response' : k)));
+      const left = withoutEdited(issues, Object.keys(patch).map((k) => (k === 'fields' || k === 'maxChars' ? 'response' : k.startsWith('mock') ? 'mock' : k)));
       setIssues(left);
       if (!left.length) setMessage(null);
     }
@@ -91,6 +102,7 @@ export function ActionEditor({ id }: { id: string | null }) {
       const d = draftFrom(a);
       setDraft(d);
       setBaseline(JSON.stringify(actionPayload(d)));
+      setSavedCount((n) => n + 1);
       list.reload();
       if (!id) {
         setFlash(`Action ${a.name} created.`);
@@ -148,15 +160,42 @@ export function ActionEditor({ id }: { id: string | null }) {
                   <ParametersTab draft={draft} set={set} issues={issues} />
                 ) : t === 'variables' ? (
                   <VariablesTab draft={draft} set={set} issues={issues} />
-                ) : (
+                ) : t === 'rules' ? (
                   <RulesTab draft={draft} set={set} issues={issues} otherActions={others} />
+                ) : (
+                  <MockTab draft={draft} set={set} issues={issues} />
                 )
               }
             </Tabs>
           </form>
         </section>
-        <TestPanel draft={draft} actionId={id} onPickField={pickField} onIssues={showIssues} />
+        <TestPanel
+          draft={draft}
+          actionId={id}
+          onPickField={pickField}
+          onIssues={showIssues}
+          onUseAsMock={(r) => {
+            set(mockDraftFrom({ status: r.status, headers: mockHeaders(r.headers), body: r.body }));
+            setTab('mock');
+          }}
+        />
       </div>
+      {id ? (
+        <VersionHistory
+          actionId={id}
+          savedCount={savedCount}
+          dirty={dirty}
+          onRestored={(a) => {
+            const d = draftFrom(a);
+            setDraft(d);
+            setBaseline(JSON.stringify(actionPayload(d)));
+            setIssues([]);
+            setMessage(null);
+            setSaved(null);
+            setSavedCount((n) => n + 1);
+          }}
+        />
+      ) : null}
     </div>
   );
 }

@@ -2,7 +2,7 @@ import type { Action } from '../api/types';
 import { MethodBadge, StatusBadge } from '../components/status-badge';
 import { formatTime } from '../format';
 import { href, onLinkClick } from '../router';
-import { errorRate, type CallStats } from './call-stats';
+import { errorRate, latency, type CallStats } from './call-stats';
 
 /** One row of the actions list; on narrow screens the cells stack with their labels. */
 export function ActionRow({ action: a, stats, onToggle }: { action: Action; stats: CallStats | undefined; onToggle: () => void }) {
@@ -41,7 +41,16 @@ export function ActionRow({ action: a, stats, onToggle }: { action: Action; stat
           <span className="muted">Never called</span>
         )}
       </td>
-      <td data-label="Error rate">{stats ? errorRate(stats) : <span className="muted">…</span>}</td>
+      <td data-label="Error rate">
+        {stats ? (
+          <>
+            {errorRate(stats)}
+            {latency(stats) ? <div className="muted small">{latency(stats)}</div> : null}
+          </>
+        ) : (
+          <span className="muted">…</span>
+        )}
+      </td>
     </tr>
   );
 }

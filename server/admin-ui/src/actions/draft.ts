@@ -38,6 +38,12 @@ export interface ActionDraft {
   timeoutMs: string;
   fields: string[];
   maxChars: string;
+  /** The sandbox answer: used instead of the API in sandbox conversations (the playground). */
+  mockOn: boolean;
+  mockStatus: string;
+  mockHeaders: KeyValue[];
+  /** JSON as typed; text that does not parse is sent as text. */
+  mockBody: string;
 }
 
 export function emptyDraft(): ActionDraft {
@@ -59,6 +65,10 @@ export function emptyDraft(): ActionDraft {
     timeoutMs: '10000',
     fields: [],
     maxChars: '4000',
+    mockOn: false,
+    mockStatus: '200',
+    mockHeaders: [],
+    mockBody: '',
   };
 }
 
@@ -99,7 +109,31 @@ export function draftFrom(a: Action): ActionDraft {
     timeoutMs: String(a.timeoutMs),
     fields: [...a.response.fields],
     maxChars: String(a.response.maxChars),
+    ...mockDraftFrom(a.mock ?? null),
   };
+}
+
+type MockDraft = Pick<ActionDraft, 'mockOn' | 'mockStatus' | 'mockHeaders' | 'mockBody'>;
+
+/** The mock fields of the form from a mock answer (an action's, or a test's response). */
+export function mockDraftFrom(m: { status: number; headers?: Record<string, string>; body?: unknown } | null): MockDraft {
+  if (!m) return { mockOn: false, mockStatus: '200', mockHeaders: [], mockBody: '' };
+  return {
+    mockOn: true,
+    mockStatus: String(m.status),
+    mockHeaders: Object.entries(m.headers ?? {}).map(([key, value]) => ({ key, value })),
+    mockBody: m.body === undefined || m.body === null ? '' : typeof m.body === 'string' ? m.body : JSON.stringify(m.body, null, 2),
+  };
+}
+
+/** The mock body as sent: parsed JSON, else the text itself; empty is null. */
+export function mockBodyValue(text: string): unknown {
+  if (text.trim() === '') return null;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
 }
 
 /** Text typed for a value of a type, as the JSON value the API expects; unparsable text stays text. */
@@ -153,10 +187,17 @@ export function actionPayload(d: ActionDraft): Record<string, unknown> {
     confirm: d.confirmTouched ? d.confirm : WRITE_METHODS.has(d.method),
     timeoutMs: num(d.timeoutMs),
     response: { fields: d.fields, maxChars: num(d.maxChars) },
+    mock: d.mockOn
+      ? {
+          status: num(d.mockStatus),
+          ...(d.mockHeaders.length ? { headers: Object.fromEntries(d.mockHeaders.map((h) => [h.key, h.value])) } : {}),
+          body: mockBodyValue(d.mockBody),
+        }
+      : null,
   };
 }
 
-export type EditorTab = 'endpoint' | 'auth' | 'parameters' | 'variables' | 'rules';
+export type EditorTab = 'endpoint' | 'auth' | 'parameters' | 'variables' | 'rules' | 'mock';
 
 /** Which tab shows the field of an API error path. */
 export function tabOf(path: string): EditorTab {
@@ -164,6 +205,7 @@ export function tabOf(path: string): EditorTab {
   if (head === 'auth') return 'auth';
   if (head === 'headers' || head === 'query' || head === 'body') return 'parameters';
   if (head === 'variables') return 'variables';
+  if (head === 'mock') return 'mock';
   if (['audience', 'requires', 'confirm', 'timeoutMs', 'response'].includes(head)) return 'rules';
   return 'endpoint';
 }

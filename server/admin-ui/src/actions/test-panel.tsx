@@ -16,6 +16,8 @@ interface TestPanelProps {
   onPickField: (path: string) => void;
   /** Reports the API's field errors (or clears them with an empty list) to the editor. */
   onIssues: (message: string | null, issues: FieldIssue[]) => void;
+  /** Makes the response of the last test the action's mock. */
+  onUseAsMock: (response: NonNullable<EndpointTestResult['response']>) => void;
 }
 
 /** The contact fields a test can fill, with their labels; email and first name are always offered. */
@@ -45,7 +47,7 @@ function sampleValue(v: VariableDraft, text: string): unknown {
 }
 
 /** Test before saving: sample values, a warning for write methods, then the real call's echo. */
-export function TestPanel({ draft, actionId, onPickField, onIssues }: TestPanelProps) {
+export function TestPanel({ draft, actionId, onPickField, onIssues, onUseAsMock }: TestPanelProps) {
   const api = useApi();
   const [samples, setSamples] = useState<Record<string, string>>({});
   const [contactValues, setContactValues] = useState<Record<string, string>>({});
@@ -53,6 +55,7 @@ export function TestPanel({ draft, actionId, onPickField, onIssues }: TestPanelP
   const [running, setRunning] = useState(false);
   const [result, setResult] = useState<EndpointTestResult | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [mocked, setMocked] = useState(false);
   const write = WRITE_METHODS.has(draft.method);
   const named = draft.variables.filter((v) => v.name.trim() !== '');
   const used = placeholdersByPlace(draft);
@@ -71,6 +74,7 @@ export function TestPanel({ draft, actionId, onPickField, onIssues }: TestPanelP
     setError(null);
     // An old result under a new run would read as the new one's.
     setResult(null);
+    setMocked(false);
     try {
       const variables: Record<string, unknown> = {};
       for (const v of named) {
@@ -160,7 +164,24 @@ export function TestPanel({ draft, actionId, onPickField, onIssues }: TestPanelP
         </div>
       )}
       {error ? <Notice tone="error">{error}</Notice> : null}
-      <div aria-live="polite">{result ? <TestResult result={result} onPickField={onPickField} picked={new Set(draft.fields)} /> : null}</div>
+      <div aria-live="polite">
+        {result?.response ? (
+          <div className="button-row mock-from-test">
+            <button
+              type="button"
+              className="button secondary small"
+              onClick={() => {
+                onUseAsMock(result.response!);
+                setMocked(true);
+              }}
+            >
+              Use the last test result as the mock
+            </button>
+            {mocked ? <span className="muted small">Copied into the Mock tab: save the action to keep it.</span> : null}
+          </div>
+        ) : null}
+        {result ? <TestResult result={result} onPickField={onPickField} picked={new Set(draft.fields)} /> : null}
+      </div>
     </section>
   );
 }

@@ -6,19 +6,21 @@ import { CallItem } from '../components/call-item';
 import { Notice } from '../components/notice';
 import { href, onLinkClick } from '../router';
 import { useLoad } from '../use-load';
+import { LoadMore, usePages } from '../use-pages';
 import { CallFilters, type CallFilter } from './call-filters';
+
+/** Calls per page of the log. */
+const PAGE = 50;
 
 /** The call log across conversations (and tests), filtered by the API. */
 export function CallsPage() {
   const api = useApi();
   const [filter, setFilter] = useState<CallFilter>({ action: '', status: '' });
   const actions = useLoad(() => api.get<{ actions: Action[] }>('/v1/actions'), []);
-  const calls = useLoad(() => {
-    const q = new URLSearchParams({ limit: '200' });
-    if (filter.action) q.set('action', filter.action);
-    if (filter.status) q.set('status', filter.status);
-    return api.get<{ calls: CallRecord[] }>(`/v1/calls?${q}`);
-  }, [filter.action, filter.status]);
+  const q = new URLSearchParams();
+  if (filter.action) q.set('action', filter.action);
+  if (filter.status) q.set('status', filter.status);
+  const calls = usePages<CallRecord>(`/v1/calls${q.size ? `?${q}` : ''}`, 'calls', PAGE);
   const names = [...new Set([...(actions.data?.actions ?? []).map((a) => a.name), 'user_data_api'])].sort();
   return (
     <div>
@@ -39,13 +41,16 @@ export function CallsPage() {
       </div>
       <CallFilters value={filter} onChange={setFilter} actions={names} idPrefix="log-filter" />
       {calls.error ? <Notice tone="error">{describeError(calls.error)}</Notice> : null}
-      {calls.data ? (
-        calls.data.calls.length ? (
-          <div className="call-list">
-            {calls.data.calls.map((c) => (
-              <CallItem key={c.id} call={c} />
-            ))}
-          </div>
+      {calls.items ? (
+        calls.items.length ? (
+          <>
+            <div className="call-list">
+              {calls.items.map((c) => (
+                <CallItem key={c.id} call={c} />
+              ))}
+            </div>
+            <LoadMore pages={calls} what="calls" />
+          </>
         ) : (
           <p className="empty panel">No calls match.</p>
         )

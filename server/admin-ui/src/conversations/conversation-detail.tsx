@@ -7,6 +7,7 @@ import { Notice } from '../components/notice';
 import { formatTime } from '../format';
 import { href, onLinkClick } from '../router';
 import { useLoad } from '../use-load';
+import { scenarioFromConversationRoute } from '../scenarios/from-conversation';
 import { CallFilters, matches, type CallFilter } from './call-filters';
 import { ProposalItem } from './proposal-item';
 
@@ -45,9 +46,14 @@ export function ConversationDetail({ id }: { id: string }) {
             {c.customer.email ? ` · ${c.customer.email}` : ''} · started <time dateTime={c.createdAt}>{formatTime(c.createdAt)}</time>
           </p>
         </div>
-        <button type="button" className="button secondary" onClick={conv.reload}>
-          Refresh
-        </button>
+        <div className="button-row">
+          <a className="button secondary" href={href(scenarioFromConversationRoute(c.id))} onClick={onLinkClick(scenarioFromConversationRoute(c.id))}>
+            Save as a scenario
+          </a>
+          <button type="button" className="button secondary" onClick={conv.reload}>
+            Refresh
+          </button>
+        </div>
       </div>
       <CallFilters value={filter} onChange={setFilter} actions={actions} idPrefix="conv-filter" />
       <p className="muted small" aria-live="polite">

@@ -1,16 +1,17 @@
 import { describeError } from '../api/client';
-import { useApi } from '../api/context';
 import type { ConversationSummary } from '../api/types';
 import { Notice } from '../components/notice';
 import { formatTime } from '../format';
 import { href, onLinkClick } from '../router';
-import { useLoad } from '../use-load';
+import { LoadMore, usePages } from '../use-pages';
+
+/** Conversations per page. */
+const PAGE = 50;
 
 /** Every conversation, newest first, with who it was with and where. */
 export function ConversationsPage() {
-  const api = useApi();
-  const list = useLoad(() => api.get<{ conversations: ConversationSummary[] }>('/v1/conversations?limit=100'), []);
-  const items = list.data?.conversations;
+  const list = usePages<ConversationSummary>('/v1/conversations', 'conversations', PAGE);
+  const items = list.items;
   return (
     <div>
       <div className="page-head">
@@ -48,6 +49,7 @@ export function ConversationsPage() {
           ))}
         </ul>
       ) : null}
+      {items && items.length ? <LoadMore pages={list} what="conversations" /> : null}
     </div>
   );
 }
