@@ -19,6 +19,7 @@ import { logRoutes } from './routes/logs';
 import { statsRoutes } from './routes/stats';
 import { tenantRoutes } from './routes/tenants';
 import { tokenRoutes } from './routes/tokens';
+import { versionRoutes } from './routes/versions';
 import { mountZendeskSidebar } from './routes/zendesk-sidebar';
 import { intercomMount } from './webhooks/intercom';
 import { bearer, safeEqual } from './tokens';
@@ -80,6 +81,7 @@ export function createApp(ctx: AppContext): Express {
   app.use('/v1/actions', actionRoutes(ctx));
   app.use('/v1/connections', connectionRoutes(ctx));
   app.use('/v1/identity', identityRoutes(ctx));
+  app.use('/v1/actions', versionRoutes(ctx));
   app.use('/v1/user-data-api', userDataApiRoutes(ctx));
   app.use('/v1/settings', settingsRoutes(ctx));
   app.use('/v1/tokens', tokenRoutes(ctx));
