@@ -12,6 +12,7 @@ import { actionRoutes } from './routes/actions';
 import { settingsRoutes, userDataApiRoutes } from './routes/config-docs';
 import { connectionRoutes } from './routes/connections';
 import { conversationRoutes } from './routes/conversations';
+import { connectionTestRoutes } from './routes/helpdesk-test';
 import { identityRoutes, jwksRoute } from './routes/identity';
 import { importRoutes } from './routes/imports';
 import { mcpSourceRoutes, mountMcp } from './mcp';
@@ -84,6 +85,7 @@ export function createApp(ctx: AppContext): Express {
   app.use('/v1/actions', versionRoutes(ctx));
   app.use('/v1/user-data-api', userDataApiRoutes(ctx));
   app.use('/v1/settings', settingsRoutes(ctx));
+  app.use('/v1/settings', connectionTestRoutes(ctx));
   app.use('/v1/tokens', tokenRoutes(ctx));
   // Before the conversation routes: GET /v1/conversations (the paged list) is served by the logs.
   app.use('/v1/mcp-sources', mcpSourceRoutes(ctx));
