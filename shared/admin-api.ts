@@ -118,7 +118,7 @@ export const SetupState = z.object({
   userDataApi: z.object({ configured: z.boolean().describe('Enabled with a URL') }).describe('The User Data API'),
   zendesk: z
     .object({
-      configured: z.boolean().describe('Address and credentials are set'),
+      configured: z.boolean().describe('Address, credentials and the webhook signing secret are set'),
       webhookUrl: z.string().describe('Endpoint URL of the Zendesk webhook'),
       triggerJson: z.record(z.string(), z.string()).describe('JSON body the Zendesk trigger sends'),
       lastConversationAt: z.string().nullable().describe('Last activity of a Zendesk conversation'),

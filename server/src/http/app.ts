@@ -17,6 +17,7 @@ import { identityRoutes, jwksRoute } from './routes/identity';
 import { importRoutes } from './routes/imports';
 import { mcpSourceRoutes, mountMcp } from './mcp';
 import { logRoutes } from './routes/logs';
+import { setupRoutes } from './routes/setup';
 import { statsRoutes } from './routes/stats';
 import { tenantRoutes } from './routes/tenants';
 import { tokenRoutes } from './routes/tokens';
@@ -87,6 +88,7 @@ export function createApp(ctx: AppContext): Express {
   app.use('/v1/settings', settingsRoutes(ctx));
   app.use('/v1/settings', connectionTestRoutes(ctx));
   app.use('/v1/tokens', tokenRoutes(ctx));
+  app.use('/v1/setup', setupRoutes(ctx));
   // Before the conversation routes: GET /v1/conversations (the paged list) is served by the logs.
   app.use('/v1/mcp-sources', mcpSourceRoutes(ctx));
   app.use('/v1', logRoutes(ctx));
