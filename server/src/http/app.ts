@@ -11,6 +11,7 @@ import { errorHandler, notFound } from './errors';
 import { actionRoutes } from './routes/actions';
 import { settingsRoutes, userDataApiRoutes } from './routes/config-docs';
 import { connectionRoutes } from './routes/connections';
+import { scenarioRoutes } from './routes/scenarios';
 import { conversationRoutes } from './routes/conversations';
 import { exportRoutes, setupImportRoutes } from './routes/export';
 import { connectionTestRoutes } from './routes/helpdesk-test';
@@ -92,6 +93,7 @@ export function createApp(ctx: AppContext): Express {
   app.use('/v1/tokens', tokenRoutes(ctx));
   app.use('/v1/setup', setupRoutes(ctx));
   app.use('/v1/export', exportRoutes(ctx));
+  app.use('/v1/scenarios', scenarioRoutes(ctx));
   // Before the conversation routes: GET /v1/conversations (the paged list) is served by the logs.
   app.use('/v1/mcp-sources', mcpSourceRoutes(ctx));
   app.use('/v1', logRoutes(ctx));
