@@ -128,7 +128,7 @@ export const SetupState = z.object({
     .object({
       configured: z.boolean().describe('App id, access token, client secret and admin are set'),
       webhookUrl: z.string().describe('Endpoint URL of the Intercom webhook'),
-      topics: z.array(z.string()).describe('Webhook topics to subscribe to'),
+      topics: z.array(z.string()).describe('Webhook topics to subscribe to (customer messages, and a teammate taking over)'),
       lastConversationAt: z.string().nullable().describe('Last activity of an Intercom conversation'),
     })
     .describe('Intercom'),

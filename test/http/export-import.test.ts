@@ -212,6 +212,29 @@ test('the retail example’s actions file imports as it is (no format field)', a
   expect(r.body.secretsToType).toEqual([]);
 });
 
+test('an action on a connection imports when the tenant has that connection, and is named when it does not', async () => {
+  const t = await newTenant('connections');
+  const onConnection = (connectionId: string) => ({
+    name: 'status_via_connection',
+    description: 'Check whether the shop systems are up right now',
+    method: 'GET',
+    url: '/status',
+    connectionId,
+    headers: [{ key: 'X-Api-Key', value: HEADER_KEY }],
+  });
+  const missing = await api(s.url, t, 'POST', '/v1/import', { actions: [onConnection('no-such-connection')] });
+  expect(missing.status).toBe(400);
+  expect(missing.body.error.details).toEqual([{ path: 'actions.0.connectionId', message: expect.stringContaining('no connection with this id') }]);
+  const conn = await api(s.url, t, 'POST', '/v1/connections', { name: 'Shop', baseUrl: api1.url, auth: { type: 'bearer', token: BEARER } });
+  expect(conn.status).toBe(201);
+  const r = await api(s.url, t, 'POST', '/v1/import', { actions: [onConnection(conn.body.id)] });
+  expect(r.body).toMatchObject({ created: 1, secretsToType: [] });
+  // Its export, imported back: the blank header secret is kept (same connection, same address).
+  const doc = (await exportOf(t)).body;
+  expect(doc.secretsRemoved).toEqual([{ action: 'status_via_connection', path: 'headers.0.value' }]);
+  expect((await api(s.url, t, 'POST', '/v1/import', doc)).body).toMatchObject({ skipped: 1, secretsToType: [] });
+});
+
 /** The fixture's actions with their secrets, as a hand-written import file. */
 async function withSecrets() {
   return { actions: actions() };

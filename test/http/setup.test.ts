@@ -57,7 +57,7 @@ test('a fresh tenant: nothing set up but the model; the webhook URLs and the tri
       triggerJson: { ticket_id: '{{ticket.id}}', current_user_id: '{{current_user.id}}', via: '{{ticket.via}}' },
       lastConversationAt: null,
     },
-    intercom: { configured: false, webhookUrl: 'https://help.example.com/webhooks/intercom', topics: ['conversation.user.created', 'conversation.user.replied'], lastConversationAt: null },
+    intercom: { configured: false, webhookUrl: 'https://help.example.com/webhooks/intercom', topics: ['conversation.user.created', 'conversation.user.replied', 'conversation.admin.replied', 'conversation.admin.assigned'], lastConversationAt: null },
     conversations: { count: 0, any: false },
     sidebarTokens: 0,
   });

@@ -53,11 +53,16 @@ export function setupImportRoutes(ctx: AppContext): Router {
     const body = parseInput(ImportBody, req.body);
     const tenantId = tenantOf(req).id;
     const { store } = ctx;
-    const [stored, storedUda, storedSettings] = await Promise.all([store.listActions(tenantId), store.getUserDataApi(tenantId), store.getSettings(tenantId)]);
+    const [stored, storedUda, storedSettings, connections] = await Promise.all([
+      store.listActions(tenantId),
+      store.getUserDataApi(tenantId),
+      store.getSettings(tenantId),
+      store.listConnections(tenantId),
+    ]);
 
     const problems: ErrorDetail[] = [];
     const toType: SecretRef[] = [];
-    const planned = planActions(body.actions, stored, problems, toType);
+    const planned = planActions(body.actions, stored, new Map(connections.map((c) => [c.id, c])), problems, toType);
     const uda = planUserDataApi(body.userDataApi, storedUda, problems, toType);
     const settings = planSettings(body.settings, storedSettings, body.mode, problems, toType);
     if (settings) {

@@ -1,6 +1,8 @@
 import type { z } from 'zod';
 import { ActionInput, READ_ONLY_ACTION_FIELDS, UserDataApiInput, type Action, type ActionSpec, type UserDataApi } from '../../../../shared/action';
 import type { SecretRef } from '../../../../shared/admin-api';
+import type { Connection } from '../../../../shared/connection';
+import { effectiveAudience } from '../../actions';
 import { keepSecrets, templateOrigin } from '../../../../shared/secret-keep';
 import { intercomApiBase, SettingsInput, zendeskApiBase, type Settings } from '../../../../shared/settings';
 import type { ErrorDetail } from '../../errors';
@@ -72,8 +74,8 @@ export function specOf(a: Action): ActionSpec {
   return copy as ActionSpec;
 }
 
-/** Checks every action of the file against the stored ones (by name). */
-export function planActions(items: unknown[], stored: Action[], problems: ErrorDetail[], toType: SecretRef[]): PlannedAction[] {
+/** Checks every action of the file against the stored ones (by name); `connections` are the tenant's, by id. */
+export function planActions(items: unknown[], stored: Action[], connections: ReadonlyMap<string, Connection>, problems: ErrorDetail[], toType: SecretRef[]): PlannedAction[] {
   const byName = new Map(stored.map((a) => [a.name, a]));
   const seen = new Map<string, number>();
   const out: PlannedAction[] = [];
@@ -87,11 +89,19 @@ export function planActions(items: unknown[], stored: Action[], problems: ErrorD
     const existing = byName.get(name) ?? null;
     const doc = { ...item };
     for (const f of READ_ONLY_ACTION_FIELDS) delete doc[f];
-    const from = templateOrigin(urlOf(existing));
-    const checked = resolveBlanks(doc, existing, ActionInput, () => from !== templateOrigin(urlOf(doc)));
+    const connectionId = typeof doc.connectionId === 'string' && doc.connectionId !== '' ? doc.connectionId : null;
+    const connection = connectionId ? (connections.get(connectionId) ?? null) : null;
+    if (connectionId && !connection) {
+      return problems.push({ path: `${at}.connectionId`, message: `${label}: this tenant has no connection with this id (an export does not carry connections: create it first, and use its id)` });
+    }
+    // An action on a connection sends to the connection's base URL: that is its destination.
+    const storedConnection = existing?.connectionId ? (connections.get(existing.connectionId) ?? null) : null;
+    const from = templateOrigin(storedConnection?.baseUrl ?? urlOf(existing));
+    const checked = resolveBlanks(doc, existing, ActionInput, () => from !== templateOrigin(connection?.baseUrl ?? urlOf(doc)));
     const parsed = parseWithBlanks(ActionInput, checked.doc, checked.toType);
     if (!parsed.success) return problems.push(...issuesOf(parsed.error.issues, at, label));
-    const spec = checked.toType.length ? { ...parsed.data, enabled: false } : parsed.data;
+    const audience = effectiveAudience(parsed.data, connection);
+    const spec = { ...parsed.data, audience, ...(checked.toType.length ? { enabled: false } : {}) };
     toType.push(...checked.toType.map((path) => ({ action: name, path })));
     out.push({ spec, existing, same: existing !== null && canonical(specOf(existing)) === canonical(spec) });
   });

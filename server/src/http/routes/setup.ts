@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import type { SetupState } from '../../../../shared/admin-api';
 import { SettingsInput, zendeskApiBase } from '../../../../shared/settings';
-import { ANSWERED_TOPICS } from '../../channels/intercom';
+import { HANDLED_TOPICS } from '../../channels/intercom';
 import type { Channel } from '../../../../shared/conversation';
 import type { Store } from '../../store';
 import { tenantOf, type AppContext } from '../context';
@@ -49,7 +49,7 @@ export function setupRoutes(ctx: AppContext): Router {
       intercom: {
         configured: Boolean(ic.appId && ic.accessToken && ic.clientSecret && ic.adminId),
         webhookUrl: `${config.publicUrl}/webhooks/intercom`,
-        topics: [...ANSWERED_TOPICS],
+        topics: [...HANDLED_TOPICS],
         lastConversationAt: lastIntercom,
       },
       conversations: { count: conversations.items.length, any: conversations.items.length > 0 },

@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import { ActionInput, READ_ONLY_ACTION_FIELDS, type Action, type ActionSpec } from '../../../../shared/action';
 import { VersionParams } from '../../../../shared/admin-api';
+import { effectiveAudience } from '../../actions';
 import { NotFoundError, ValidationError, zodDetails } from '../../errors';
 import { auditChanges, maskAction } from '../../secrets';
 import { actorOf, tenantOf, type AppContext } from '../context';
@@ -47,7 +48,12 @@ export function versionRoutes(ctx: AppContext): Router {
     // A version imported without its secrets keeps them blank (and stays disabled).
     const parsed = parseWithBlanks(ActionInput, v.spec, blankSecretPaths(v.spec, ActionInput));
     if (!parsed.success) throw new ValidationError(`version ${version} no longer passes today's rules: fix the current action instead`, zodDetails(parsed.error.issues));
-    const spec = parsed.data;
+    const connection = parsed.data.connectionId ? await store.getConnection(tenantId, parsed.data.connectionId) : null;
+    if (parsed.data.connectionId && !connection) {
+      throw new ValidationError(`version ${version} used a connection that no longer exists`, [{ path: 'connectionId', message: 'the connection was deleted: restore a version without it, or edit the action' }]);
+    }
+    // An identity assertion is only made for verified customers, as on every save.
+    const spec = { ...parsed.data, audience: effectiveAudience(parsed.data, connection) };
     const after = await store.replaceAction(tenantId, id, spec, {
       actor: actorOf(req),
       entity: 'action',
