@@ -188,7 +188,9 @@ export const ImportResult = z.object({
   deleted: z.number().int().describe('Actions deleted (replace mode)'),
   userDataApi: z.enum(['created', 'updated', 'skipped', 'absent']).describe('What happened to the User Data API'),
   settings: z.enum(['created', 'updated', 'skipped', 'absent']).describe('What happened to the settings'),
-  secretsToType: z.array(SecretRef).describe('Secrets the file did not carry and no stored value could fill: actions with one are created disabled'),
+  secretsToType: z
+    .array(SecretRef)
+    .describe('Secrets the file did not carry and no stored value could fill (actions with one are created disabled); also settings.intercom.appId when its token could not prove it'),
 });
 export type ImportResult = z.infer<typeof ImportResult>;
 

@@ -235,6 +235,18 @@ test('an action on a connection imports when the tenant has that connection, and
   expect((await api(s.url, t, 'POST', '/v1/import', doc)).body).toMatchObject({ skipped: 1, secretsToType: [] });
 });
 
+test('an Intercom app id the file cannot prove (no token) is not bound, and is listed to enter on the page', async () => {
+  const t = await newTenant('intercom');
+  const r = await api(s.url, t, 'POST', '/v1/import', { settings: { intercom: { appId: 'abc123xy', accessToken: '', clientSecret: '' } } });
+  expect(r.status).toBe(200);
+  expect(r.body.secretsToType).toEqual([
+    { action: null, path: 'settings.intercom.accessToken' },
+    { action: null, path: 'settings.intercom.clientSecret' },
+    { action: null, path: 'settings.intercom.appId' },
+  ]);
+  expect((await api(s.url, t, 'GET', '/v1/settings')).body.intercom).toMatchObject({ appId: null, accessToken: null, clientSecret: null });
+});
+
 /** The fixture's actions with their secrets, as a hand-written import file. */
 async function withSecrets() {
   return { actions: actions() };

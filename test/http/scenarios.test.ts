@@ -89,15 +89,45 @@ test('bad input is a 400 naming the file or item and the field; nothing runs', a
   expect(llm.requests.length).toBe(before);
 });
 
-test('a run stops at its time limit, its turns failed in words; meanwhile a second run of the tenant is refused', async () => {
-  const slow = { name: 'slow model', customer: { verified: false }, turns: [{ say: HANG }] };
-  const running = api(s.url, s.token, 'POST', '/v1/scenarios/run', { scenarios: [slow], timeoutSeconds: 5 });
-  // Wait until the run's turn has reached the model (and hangs there).
-  for (let i = 0; i < 1000 && !llm.requests.some((q) => q.messages.some((m) => m.content === HANG)); i++) await new Promise((r) => setTimeout(r, 10));
-  const second = await api(s.url, s.token, 'POST', '/v1/scenarios/run', { scenarios: [{ ...slow, name: 'other' }] });
-  expect(second.status).toBe(409);
-  const r = await running;
+/** Waits until the model has received `text` from a customer (the run's turn reached it). */
+async function modelSaw(text: string): Promise<void> {
+  for (let i = 0; i < 2000; i++) {
+    if (llm.requests.some((q) => q.messages.some((m) => m.role === 'user' && m.content === text))) return;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  throw new Error(`the model never received ${JSON.stringify(text)}`);
+}
+
+test('a run stops at its time limit, its turns failed in words', async () => {
+  const slow = { name: 'slow model', customer: { verified: false }, turns: [{ say: HANG }, { say: 'and then?' }] };
+  const r = await api(s.url, s.token, 'POST', '/v1/scenarios/run', { scenarios: [slow], timeoutSeconds: 5 });
   expect(r.status).toBe(200);
   expect(r.body.summary).toMatchObject({ failed: 1 });
   expect(r.body.scenarios[0].trials[0].failures).toEqual(['turn 1: POST /v1/conversations: the run reached its time limit']);
+});
+
+test('one run per tenant at a time; a run whose caller went away ends, and the next one is accepted', async () => {
+  const slow = { name: 'hangs', customer: { verified: false }, turns: [{ say: HANG }] };
+  const abort = new AbortController();
+  const first = fetch(`${s.url}/v1/scenarios/run`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${s.token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ scenarios: [slow], timeoutSeconds: 600 }),
+    signal: abort.signal,
+  }).catch((e: Error) => e);
+  await modelSaw(HANG);
+  const second = await api(s.url, s.token, 'POST', '/v1/scenarios/run', { scenarios: [{ ...slow, name: 'other' }] });
+  expect(second.status).toBe(409);
+  expect(second.body.error.message).toMatch(/already going/);
+  abort.abort();
+  expect(((await first) as Error).name).toBe('AbortError');
+  // The cancelled run releases the tenant: a quick run is accepted again.
+  const quick = { name: 'quick', customer: { verified: false }, turns: [{ say: 'hello there' }] };
+  let next = await api(s.url, s.token, 'POST', '/v1/scenarios/run', { scenarios: [quick] });
+  for (let i = 0; i < 400 && next.status === 409; i++) {
+    await new Promise((r) => setTimeout(r, 25));
+    next = await api(s.url, s.token, 'POST', '/v1/scenarios/run', { scenarios: [quick] });
+  }
+  expect(next.status).toBe(200);
+  expect(next.body.summary).toMatchObject({ passed: 1 });
 });

@@ -1,6 +1,8 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { startFakeIntercom, type FakeIntercom } from '../intercom/fake-intercom';
+import { ADMIN_ID, APP_ID } from '../intercom/helpers';
 import { startFakeOpenAI, type FakeOpenAI } from '../support/fake-openai';
 import { api, startTestServer, type TestServer } from '../support/server';
 import { startFakeZendesk, type FakeZendesk } from '../zendesk/fake-zendesk';
@@ -10,11 +12,12 @@ const WEBHOOK_SECRET = 'zd-webhook-signing-SECRET-0001';
 let s: TestServer;
 let zd: FakeZendesk;
 let llm: FakeOpenAI;
+let ic: FakeIntercom;
 let customer: http.Server;
 let customerUrl: string;
 
 beforeAll(async () => {
-  [zd, llm] = await Promise.all([startFakeZendesk(), startFakeOpenAI(() => ({ content: 'Happy to help.' }))]);
+  [zd, llm, ic] = await Promise.all([startFakeZendesk(), startFakeOpenAI(() => ({ content: 'Happy to help.' })), startFakeIntercom('ic-token-0001')]);
   customer = http.createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"shipped"}'));
   await new Promise<void>((r) => customer.listen(0, '127.0.0.1', r));
   customerUrl = `http://127.0.0.1:${(customer.address() as AddressInfo).port}`;
@@ -24,7 +27,7 @@ afterAll(async () => {
   await s.close();
   customer.closeAllConnections();
   await new Promise<void>((r) => customer.close(() => r()));
-  await Promise.all([zd.close(), llm.close()]);
+  await Promise.all([zd.close(), llm.close(), ic.close()]);
 });
 
 const setup = async () => {
@@ -116,11 +119,12 @@ test('each step of the checklist shows once it is really done', async () => {
   expect(state.conversations).toEqual({ count: 1, any: true });
   expect(state.intercom.lastConversationAt).toBeNull();
 
-  // Intercom: every piece is needed.
-  await api(s.url, s.token, 'PUT', '/v1/settings', { intercom: { appId: 'abc123', accessToken: 'ic-token-0001', adminId: '42' } });
+  // Intercom: every piece is needed (the app id proven by the token's GET /me).
+  const first = await api(s.url, s.token, 'PUT', '/v1/settings', { intercom: { appId: APP_ID, accessToken: 'ic-token-0001', adminId: ADMIN_ID, baseUrl: ic.base } });
+  expect(first.status).toBe(200);
   expect((await setup()).intercom.configured).toBe(false);
-  const ic = (await api(s.url, s.token, 'GET', '/v1/settings')).body.intercom;
-  const put = await api(s.url, s.token, 'PUT', '/v1/settings', { intercom: { ...ic, clientSecret: 'ic-client-secret-0001' } });
+  const savedIc = (await api(s.url, s.token, 'GET', '/v1/settings')).body.intercom;
+  const put = await api(s.url, s.token, 'PUT', '/v1/settings', { intercom: { ...savedIc, clientSecret: 'ic-client-secret-0001' } });
   expect(put.status).toBe(200);
   expect((await setup()).intercom.configured).toBe(true);
 

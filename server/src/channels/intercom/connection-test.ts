@@ -19,7 +19,8 @@ export async function testIntercomConnection(deps: Pick<ChannelDeps, 'outbound'>
   if (!me.ok) return { ok: false, message: failureText(me, host, settings.region) };
   const appId = typeof me.data?.app?.id_code === 'string' ? me.data.app.id_code : undefined;
   if (!appId) return { ok: false, message: `${host} answered GET /me without the workspace (app.id_code): is this an Intercom API?` };
-  if (settings.appId && settings.appId.toLowerCase() !== appId.toLowerCase()) {
+  // Exact, as the proof on save: webhooks are routed by this very string.
+  if (settings.appId && settings.appId !== appId) {
     return { ok: false, appId, message: `the access token belongs to workspace ${appId}, not ${settings.appId}: correct the app id or use that workspace's token` };
   }
   const admins = await client.listAdmins();

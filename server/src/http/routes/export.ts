@@ -2,6 +2,7 @@ import { Router } from 'express';
 import { ActionInput, UserDataApiInput } from '../../../../shared/action';
 import { EXPORT_FORMAT, ImportBody, type ExportDocument, type ImportResult, type SecretRef } from '../../../../shared/admin-api';
 import { SettingsInput, type Settings } from '../../../../shared/settings';
+import { proveIntercomApp } from '../../channels/intercom';
 import { ConflictError, ValidationError, type ErrorDetail } from '../../errors';
 import { auditChanges } from '../../secrets';
 import type { AuditInput } from '../../store';
@@ -74,6 +75,16 @@ export function setupImportRoutes(ctx: AppContext): Router {
       const appId = settings.intercom.appId;
       const owner = appId && appId !== storedSettings?.intercom.appId ? await store.tenantByIntercomAppId(appId) : null;
       if (owner && owner.id !== tenantId) problems.push({ path: 'settings.intercom.appId', message: 'settings: this Intercom workspace belongs to another tenant' });
+      // An app id is bound only with proof (as on PUT /v1/settings); a file without the token
+      // cannot give it, so the id is left as it was and listed for the admin to enter on the page.
+      const ic = settings.intercom;
+      const was = storedSettings?.intercom;
+      if (!owner && ic.appId !== null && (!was || ic.appId !== was.appId || ic.accessToken !== was.accessToken || ic.region !== was.region || ic.baseUrl !== was.baseUrl)) {
+        if (await proveIntercomApp(ctx, ic)) {
+          settings.intercom = { ...ic, appId: was?.appId ?? null };
+          toType.push({ action: null, path: 'settings.intercom.appId' });
+        }
+      }
     }
     if (problems.length) throw new ValidationError(`invalid import: ${problems.length} problem${problems.length === 1 ? '' : 's'}, nothing was written`, problems);
 

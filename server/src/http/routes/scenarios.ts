@@ -14,6 +14,8 @@ import { parseInput } from '../validate';
 const CONCURRENCY = 2;
 /** Beyond the turn deadline, what one API request of a run may take (queueing, the confirm route). */
 const REQUEST_SLACK_MS = 10_000;
+/** How much later than the run's deadline one request's own timeout fires. */
+const DEADLINE_MARGIN_MS = 2_000;
 
 /** Tenants with a run in progress on this instance: one at a time each, a run holds the model for minutes. */
 const running = new Set<string>();
@@ -34,7 +36,9 @@ export function scenarioRoutes(ctx: AppContext): Router {
     if (running.has(tenantId)) throw new ConflictError('a scenario run is already going for this tenant: wait for its report');
     running.add(tenantId);
     const base = ownUrl(req);
-    const client = new DeadlineClient(base, token, Date.now() + body.timeoutSeconds * 1000, Math.min(body.timeoutSeconds * 1000, ctx.config.TURN_DEADLINE_MS + REQUEST_SLACK_MS));
+    // A request's own timeout is past the run's deadline, so that the deadline (and its message) comes first.
+    const runMs = body.timeoutSeconds * 1000;
+    const client = new DeadlineClient(base, token, Date.now() + runMs, Math.min(runMs + DEADLINE_MARGIN_MS, ctx.config.TURN_DEADLINE_MS + REQUEST_SLACK_MS));
     // The caller went away: the remaining turns fail at once instead of running for nobody.
     res.on('close', () => {
       if (!res.writableFinished) client.stop('the request was cancelled');
@@ -93,9 +97,11 @@ function loadScenarios(body: ReturnType<typeof ScenarioRunBody.parse>): LoadedSc
   return loaded;
 }
 
-/** The eval's client with a deadline over the whole run: past it (or once stopped) every request fails at once. */
+/** The eval's client with a deadline over the whole run: past it (or once stopped) every request, also one in flight, fails at once. */
 class DeadlineClient extends EvalClient {
   private stopped: string | null = null;
+  /** Rejects of the requests in flight, to end them when the run is stopped. */
+  private readonly inFlight = new Set<(why: string) => void>();
 
   constructor(
     baseUrl: string,
@@ -108,6 +114,7 @@ class DeadlineClient extends EvalClient {
 
   stop(why: string): void {
     this.stopped = why;
+    for (const end of this.inFlight) end(why);
   }
 
   override async request<T = any>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
@@ -116,13 +123,17 @@ class DeadlineClient extends EvalClient {
     if (this.stopped) throw refuse(this.stopped);
     if (left <= 0) throw refuse('the run reached its time limit');
     let timer: NodeJS.Timeout | undefined;
+    let end: ((why: string) => void) | undefined;
     const limit = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(refuse('the run reached its time limit')), left);
+      end = (why) => reject(refuse(why));
+      this.inFlight.add(end);
+      timer = setTimeout(() => end!('the run reached its time limit'), left);
     });
     try {
       return await Promise.race([super.request<T>(method, path, body), limit]);
     } finally {
       clearTimeout(timer);
+      this.inFlight.delete(end!);
     }
   }
 }
