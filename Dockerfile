@@ -19,6 +19,8 @@ COPY tsconfig.json tsconfig.build.json ./
 COPY shared ./shared
 COPY server ./server
 COPY app-intercom ./app-intercom
+# POST /v1/scenarios/run runs suites with the eval's runner (eval/runner.ts).
+COPY eval ./eval
 RUN npm run build
 
 FROM toolchain AS prod-deps

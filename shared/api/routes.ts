@@ -1,5 +1,20 @@
 import { z } from 'zod';
 import { ActionContext, ActionInput, UserDataApiInput } from '../action';
+import {
+  ActionVersionDetail,
+  ActionVersionList,
+  ExportDocument,
+  ImportBody,
+  ImportResult,
+  IntercomTestBody,
+  IntercomTestResult,
+  ModelTestBody,
+  ModelTestResult,
+  ScenarioRunBody,
+  SetupState,
+  ZendeskTestBody,
+  ZendeskTestResult,
+} from '../admin-api';
 import { ConnectionInput, ConnectionTestRequest } from '../connection';
 import { NextMessage, StartConversation } from '../conversation';
 import { OpenApiApplyRequest, OpenApiImportRequest, OpenApiPreview } from '../openapi-import';
@@ -63,6 +78,9 @@ export const ROUTES: RouteSpec[] = [
   { method: 'put', path: '/v1/actions/{id}', summary: 'Replace an action (masked secrets kept for the same destination)', auth: 'admin', body: ActionInput, response: ActionInput, stored: true },
   { method: 'delete', path: '/v1/actions/{id}', summary: 'Delete an action', auth: 'admin', status: 204 },
   { method: 'post', path: '/v1/actions/{id}/test', summary: 'Test a saved action', auth: 'admin', body: SavedTestBody, response: EndpointTestResult },
+  { method: 'get', path: '/v1/actions/{id}/versions', summary: 'Every saved version of an action, newest first', auth: 'admin', response: ActionVersionList },
+  { method: 'get', path: '/v1/actions/{id}/versions/{version}', summary: 'One version of an action as it was saved (secrets masked)', auth: 'admin', response: ActionVersionDetail },
+  { method: 'post', path: '/v1/actions/{id}/versions/{version}/restore', summary: 'Restore a version: saved as a new version, with that version\'s own secrets', auth: 'admin', response: ActionInput, stored: true },
   { method: 'get', path: '/v1/connections', summary: 'List connections', auth: 'admin', response: list('connections', ConnectionInput) },
   { method: 'post', path: '/v1/connections', summary: 'Create a connection', auth: 'admin', body: ConnectionInput, response: ConnectionInput, stored: true, status: 201 },
   { method: 'get', path: '/v1/connections/{id}', summary: 'Get a connection', auth: 'admin', response: ConnectionInput, stored: true },
@@ -85,6 +103,13 @@ export const ROUTES: RouteSpec[] = [
   },
   { method: 'get', path: '/v1/settings', summary: 'Agent settings and helpdesk credentials (secrets masked)', auth: 'admin', response: SettingsInput },
   { method: 'put', path: '/v1/settings', summary: 'Change settings (omitted groups kept)', auth: 'admin', body: SettingsInput, response: SettingsInput },
+  { method: 'post', path: '/v1/settings/zendesk/test', summary: 'Test the Zendesk credentials (saved, or a draft): GET /api/v2/users/me.json', auth: 'admin', body: ZendeskTestBody, response: ZendeskTestResult },
+  { method: 'post', path: '/v1/settings/intercom/test', summary: 'Test the Intercom token (saved, or a draft): GET /me proves the app id, GET /admins lists the admins', auth: 'admin', body: IntercomTestBody, response: IntercomTestResult },
+  { method: 'post', path: '/v1/settings/model/test', summary: 'One tiny completion through the configured model endpoint', auth: 'admin', body: ModelTestBody, response: ModelTestResult },
+  { method: 'get', path: '/v1/setup', summary: 'What is set up: the checklist and the helpdesk panels (webhook URLs, trigger JSON)', auth: 'admin', response: SetupState },
+  { method: 'get', path: '/v1/export', summary: 'Export actions, User Data API and settings without secrets', auth: 'admin', response: ExportDocument },
+  { method: 'post', path: '/v1/import', summary: 'Import an export (merge or replace; all or nothing; blank secrets listed, their actions disabled)', auth: 'admin', body: ImportBody, response: ImportResult },
+  { method: 'post', path: '/v1/scenarios/run', summary: 'Run scenarios (objects or YAML/JSON files) and answer the eval report', auth: 'admin', body: ScenarioRunBody, response: Loose('The eval report: {version, trials, scenarios, summary}') },
   { method: 'get', path: '/v1/tokens', summary: 'List scoped tokens (masked)', auth: 'admin', response: TokenList },
   { method: 'post', path: '/v1/tokens', summary: 'Create a scoped token (shown once)', auth: 'admin', body: CreateToken, response: TokenCreated, status: 201 },
   { method: 'delete', path: '/v1/tokens/{id}', summary: 'Revoke a scoped token', auth: 'admin', status: 204 },

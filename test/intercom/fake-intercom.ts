@@ -34,7 +34,7 @@ export interface Override {
 }
 
 /**
- * An Intercom REST API stand-in on 127.0.0.1: `GET /me`, `GET /contacts/{id}`,
+ * An Intercom REST API stand-in on 127.0.0.1: `GET /me`, `GET /admins`, `GET /contacts/{id}`,
  * `GET /conversations/{id}`, `POST /conversations/{id}/reply`. Every request is recorded;
  * replies and notes are kept as conversation parts so a test can count them per conversation.
  * `token` belongs to workspace `appId` (what `GET /me` names); `addWorkspace` adds more.
@@ -42,6 +42,11 @@ export interface Override {
 export async function startFakeIntercom(token: string, appId: string = APP_ID) {
   /** Access token -> the app id (workspace) it belongs to. */
   const workspaces = new Map<string, string>([[token, appId]]);
+  /** The teammates `GET /admins` lists (every workspace the same); the first is the one `GET /me` answers. */
+  const admins = [
+    { type: 'admin', id: ADMIN_ID, name: 'Acme Bot', email: 'bot@acme.test' },
+    { type: 'admin', id: '991267697', name: 'Ada Admin', email: 'ada@acme.test' },
+  ];
   const requests: SeenRequest[] = [];
   const contacts = new Map<string, Record<string, unknown>>();
   const parts = new Map<string, FakePart[]>();
@@ -95,6 +100,10 @@ export async function startFakeIntercom(token: string, appId: string = APP_ID) {
           avatar: { type: 'avatar', image_url: null },
           has_inbox_seat: true,
         });
+        return;
+      }
+      if (seen.method === 'GET' && seen.path === '/admins') {
+        send(res, 200, { type: 'admin.list', admins });
         return;
       }
       const contact = /^\/contacts\/([^/?]+)$/.exec(seen.path);
@@ -159,6 +168,7 @@ export async function startFakeIntercom(token: string, appId: string = APP_ID) {
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
     base,
+    admins,
     requests,
     contacts,
     overrides,

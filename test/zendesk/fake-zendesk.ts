@@ -74,6 +74,9 @@ export async function startFakeZendesk(apiUserId = 900) {
   const overrides: Override[] = [];
   const hung = new Set<http.ServerResponse>();
   let nextComment = 1000;
+  // The API user `users/me.json` answers with; `meAuth` (when set) is the only Authorization it accepts.
+  let me: { id: number | null; name: string; email: string; role: string } = { id: apiUserId, name: 'AI Bot', email: 'ai-bot@example.com', role: 'admin' };
+  let meAuth: string | null = null;
 
   const send = (res: http.ServerResponse, status: number, body: unknown, headers: http.OutgoingHttpHeaders = {}) => {
     const text = JSON.stringify(body);
@@ -112,6 +115,10 @@ export async function startFakeZendesk(apiUserId = 900) {
         return;
       }
       let m: RegExpExecArray | null;
+      if (r.path === '/api/v2/users/me.json' && r.method === 'GET') {
+        if (meAuth !== null && r.headers.authorization !== meAuth) return send(res, 401, { error: "Couldn't authenticate you" });
+        return send(res, 200, { user: { ...me, url: me.id === null ? null : `/api/v2/users/${me.id}.json`, active: true } });
+      }
       if ((m = /^\/api\/v2\/tickets\/(\d+)\/comments\.json$/.exec(r.path)) && r.method === 'GET') {
         const t = tickets.get(Number(m[1]));
         if (!t) return send(res, 404, { error: 'RecordNotFound', description: 'Not found' });
@@ -180,6 +187,14 @@ export async function startFakeZendesk(apiUserId = 900) {
       const c: FakeComment = { id: nextComment++, author_id: authorId, body: text, plain_body: text, html_body: `<p>${text}</p>`, public: isPublic, created_at: new Date().toISOString() };
       t.comments.push(c);
       return c;
+    },
+    /** Who `GET /api/v2/users/me.json` says the API user is (id null: Zendesk's anonymous user). */
+    setMe(user: Partial<typeof me>): void {
+      me = { ...me, ...user };
+    },
+    /** `users/me.json` answers 401 unless the Authorization header is exactly this (null: any). */
+    requireAuth(header: string | null): void {
+      meAuth = header;
     },
     /** The next `times` requests matching method and path get this answer instead. */
     override(method: string, path: RegExp, answer: Omit<Override, 'method' | 'path' | 'times'>, times = 1): void {

@@ -11,14 +11,19 @@ import { errorHandler, notFound } from './errors';
 import { actionRoutes } from './routes/actions';
 import { settingsRoutes, userDataApiRoutes } from './routes/config-docs';
 import { connectionRoutes } from './routes/connections';
+import { scenarioRoutes } from './routes/scenarios';
 import { conversationRoutes } from './routes/conversations';
+import { exportRoutes, setupImportRoutes } from './routes/export';
+import { connectionTestRoutes } from './routes/helpdesk-test';
 import { identityRoutes, jwksRoute } from './routes/identity';
 import { importRoutes } from './routes/imports';
 import { mcpSourceRoutes, mountMcp } from './mcp';
 import { logRoutes } from './routes/logs';
+import { setupRoutes } from './routes/setup';
 import { statsRoutes } from './routes/stats';
 import { tenantRoutes } from './routes/tenants';
 import { tokenRoutes } from './routes/tokens';
+import { versionRoutes } from './routes/versions';
 import { mountZendeskSidebar } from './routes/zendesk-sidebar';
 import { intercomMount } from './webhooks/intercom';
 import { bearer, safeEqual } from './tokens';
@@ -74,15 +79,21 @@ export function createApp(ctx: AppContext): Express {
 
   const json = jsonBody();
   app.use('/v1/tenants', json, tenantRoutes(ctx));
-  // OpenAPI documents are larger than the API's usual body limit: their own parser, first.
+  // OpenAPI documents and whole setups are larger than the API's usual body limit: their own parser, first.
   app.use('/v1/imports', documentBody(), tenantAuth(ctx.store), importRoutes(ctx));
+  app.use('/v1/import', documentBody(), tenantAuth(ctx.store), setupImportRoutes(ctx));
   app.use('/v1', json, tenantAuth(ctx.store));
   app.use('/v1/actions', actionRoutes(ctx));
   app.use('/v1/connections', connectionRoutes(ctx));
   app.use('/v1/identity', identityRoutes(ctx));
+  app.use('/v1/actions', versionRoutes(ctx));
   app.use('/v1/user-data-api', userDataApiRoutes(ctx));
   app.use('/v1/settings', settingsRoutes(ctx));
+  app.use('/v1/settings', connectionTestRoutes(ctx));
   app.use('/v1/tokens', tokenRoutes(ctx));
+  app.use('/v1/setup', setupRoutes(ctx));
+  app.use('/v1/export', exportRoutes(ctx));
+  app.use('/v1/scenarios', scenarioRoutes(ctx));
   // Before the conversation routes: GET /v1/conversations (the paged list) is served by the logs.
   app.use('/v1/mcp-sources', mcpSourceRoutes(ctx));
   app.use('/v1', logRoutes(ctx));

@@ -30,8 +30,17 @@ export interface IntercomContact {
 export interface IntercomMe {
   type?: string;
   id?: string;
+  name?: string | null;
   email?: string | null;
-  app?: { type?: string; id_code?: string; name?: string } | null;
+  app?: { type?: string; id_code?: string; name?: string | null } | null;
+}
+
+/** An admin of `GET /admins`. */
+export interface IntercomAdmin {
+  type?: string;
+  id: string;
+  name?: string | null;
+  email?: string | null;
 }
 
 /** A conversation part as `GET /conversations/{id}` lists it. */
@@ -99,6 +108,13 @@ export class IntercomClient {
   /** `GET /me`: the admin and the workspace the access token belongs to. */
   getMe(): Promise<IntercomResult<IntercomMe>> {
     return this.call<IntercomMe>('GET', '/me');
+  }
+
+  /** `GET /admins`: the workspace's admins (teammates); the AI replies as one of them. */
+  listAdmins(): Promise<IntercomResult<IntercomAdmin[]>> {
+    return this.call<{ admins?: IntercomAdmin[] }>('GET', '/admins').then((r) =>
+      r.ok ? { ...r, data: (Array.isArray(r.data?.admins) ? r.data.admins : []).filter((a) => a && a.id !== undefined && a.id !== null).map((a) => ({ ...a, id: String(a.id) })) } : r,
+    );
   }
 
   /** `GET /contacts/{id}` */

@@ -3,6 +3,7 @@ import type { InboxHandler } from '../../inbox';
 import type { ChannelDeps } from '../deps';
 import { createIntercomHandler } from './handler';
 
+export { testIntercomConnection } from './connection-test';
 export { IntercomClient, intercomBaseUrl, type IntercomMe, rateLimitWait, INTERCOM_VERSION, REGION_BASE_URLS } from './client';
 export { ANSWERED_TOPICS, HANDLED_TOPICS, HANDOFF_TOPICS, jobFrom, Notification } from './notification';
 export { proveIntercomApp, type AppIdProblem } from './prove';

@@ -4,11 +4,13 @@ import { retryAfterMs as netRetryAfterMs, type Outbound } from '../../net';
 import {
   CommentsEnvelope,
   IdentitiesEnvelope,
+  MeEnvelope,
   TicketEnvelope,
   UpdateEnvelope,
   UserEnvelope,
   type ZComment,
   type ZIdentity,
+  type ZMe,
   type ZTicket,
   type ZUser,
 } from './types';
@@ -102,6 +104,12 @@ export class ZendeskClient {
 
   async getUser(id: string): Promise<ZendeskResult<ZUser>> {
     const r = await this.call('GET', `/api/v2/users/${id}.json`, UserEnvelope);
+    return r.ok ? { ...r, data: r.data.user } : r;
+  }
+
+  /** The user the credentials belong to (the connection test). */
+  async getMe(): Promise<ZendeskResult<ZMe>> {
+    const r = await this.call('GET', '/api/v2/users/me.json', MeEnvelope);
     return r.ok ? { ...r, data: r.data.user } : r;
   }
 

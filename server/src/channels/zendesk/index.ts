@@ -6,6 +6,7 @@
 export { zendeskHandler } from './handler';
 export { ZendeskClient, type ZendeskClientOptions, type ZendeskFailure, type ZendeskResult } from './client';
 export { tenantSettings, zendeskClientFor } from './connection';
+export { testZendeskConnection } from './connection-test';
 export { draftTurn, postDraftNote, postRunNote } from './draft';
 export { readTicket, requesterMessage } from './ticket';
 export { WebhookPayload } from './types';

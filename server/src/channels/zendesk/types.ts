@@ -49,6 +49,20 @@ export const ZUser = z.object({
 export type ZUser = z.output<typeof ZUser>;
 export const UserEnvelope = z.object({ user: ZUser });
 
+/**
+ * `GET /api/v2/users/me.json` -> `{user}`: the credentials' own user. Zendesk answers an
+ * anonymous user (id null) instead of a 401 when no credentials were recognised.
+ */
+export const MeEnvelope = z.object({
+  user: z.object({
+    id: ZendeskId.nullable(),
+    name: z.string().nullish(),
+    email: z.string().nullish(),
+    role: z.string().nullish(),
+  }),
+});
+export type ZMe = z.output<typeof MeEnvelope>['user'];
+
 /** `GET /api/v2/users/{id}/identities.json` -> `{identities}`: email, phone_number, twitter... each with `verified`. */
 export const ZIdentity = z.object({
   id: ZendeskId,
