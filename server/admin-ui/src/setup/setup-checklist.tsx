@@ -43,7 +43,7 @@ export function setupSteps(s: SetupState): Step[] {
       title: 'Create a first action',
       detail: s.actions.count > 0 ? `${s.actions.count} action${s.actions.count === 1 ? '' : 's'}.` : 'Describe one API the AI may call: its URL, authentication and the values to collect.',
       route: 'actions/new',
-      linkText: 'New action',
+      linkText: 'Create an action',
     },
     {
       id: 'tested',
