@@ -2,12 +2,14 @@ import { href, onLinkClick } from './router';
 
 const ITEMS: { route: string; label: string; match: string[] }[] = [
   { route: 'actions', label: 'Actions', match: ['', 'actions'] },
+  { route: 'connections', label: 'Connections', match: ['connections', 'imports'] },
   { route: 'user-data', label: 'User Data API', match: ['user-data'] },
   { route: 'settings', label: 'Settings', match: ['settings'] },
   { route: 'conversations', label: 'Conversations', match: ['conversations', 'calls'] },
   { route: 'playground', label: 'Playground', match: ['playground'] },
   { route: 'scenarios', label: 'Scenarios', match: ['scenarios'] },
   { route: 'audit', label: 'Audit log', match: ['audit'] },
+  { route: 'mcp', label: 'MCP', match: ['mcp'] },
 ];
 
 /** The main navigation; the current section is marked for screen readers too. */

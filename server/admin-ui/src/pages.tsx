@@ -8,6 +8,7 @@ import { PlaygroundPage } from './playground/playground-page';
 import { ScenariosPage } from './scenarios/scenarios-page';
 import { SettingsPage } from './settings/settings-page';
 import { UserDataPage } from './user-data/user-data-page';
+import { connectionPage } from './connections/routes';
 
 /** The page of a route; keyed by route so each page starts fresh. */
 export function Page({ route }: { route: string }) {
@@ -31,6 +32,11 @@ export function Page({ route }: { route: string }) {
       return <ScenariosPage />;
     case 'audit':
       return <AuditPage />;
+    // Connections, the OpenAPI import and MCP: their own routes module.
+    case 'connections':
+    case 'imports':
+    case 'mcp':
+      return connectionPage(section, id);
     default:
       return (
         <div>
