@@ -200,4 +200,54 @@ describe('connections section (issue 14, admin page)', () => {
       await page.context().close();
     }
   });
+
+  test('the action editor picks a connection: the URL becomes a path after the base URL, the auth tab names the connection, the call carries its key', async () => {
+    const connId = await createConnection('Shop API', { type: 'header', name: 'X-Shop-Key', value: KEY });
+    const created = await api(h.srv.url, h.srv.token, 'POST', '/v1/actions', {
+      name: 'shop_lookup',
+      description: 'Look up an order when the customer asks where it is',
+      method: 'GET',
+      url: `${h.customer.url}/orders/{{order_number}}`,
+      auth: { type: 'bearer', token: 'own_token_1234' },
+      variables: [{ name: 'order_number', type: 'string', description: 'The order number', example: 'ORD-5' }],
+    });
+    expect(created.status).toBe(201);
+    const page = await h.newPage();
+    try {
+      await page.getByRole('link', { name: 'shop_lookup' }).click();
+      await page.getByRole('heading', { level: 1, name: 'Edit shop_lookup' }).waitFor();
+      const picker = page.getByLabel('Connection', { exact: true });
+      expect(await picker.inputValue()).toBe('');
+      expect(await picker.locator('option').first().innerText()).toBe('Own URL and authentication');
+      await picker.selectOption({ label: `Shop API (${h.customer.url})` });
+      // The full URL under the base URL became a path; the base URL is shown before it.
+      expect(await page.getByLabel('Path', { exact: true }).inputValue()).toBe('/orders/{{order_number}}');
+      expect(await page.getByTestId('base-url-prefix').innerText()).toBe(h.customer.url);
+      await page.getByRole('tab', { name: 'Authentication' }).click();
+      const note = page.getByTestId('connection-auth-note');
+      expect(await note.innerText()).toContain('uses the authentication of the connection Shop API (API key in a header)');
+      expect(await page.getByLabel('Authentication type').count()).toBe(0);
+
+      await page.getByRole('button', { name: 'Save changes' }).click();
+      await page.getByText('Saved shop_lookup.').waitFor();
+      const stored = (await api(h.srv.url, h.srv.token, 'GET', `/v1/actions/${created.body.id}`)).body;
+      expect(stored).toMatchObject({ connectionId: connId, url: '/orders/{{order_number}}', auth: { type: 'none' } });
+
+      await page.getByRole('button', { name: 'Run test' }).click();
+      await page.locator('.test-outcome').waitFor();
+      expect(await page.locator('.test-outcome').innerText()).toMatch(/Your API answered 200/);
+      const got = h.customer.last()!;
+      expect(got.url).toBe('/orders/ORD-5');
+      expect(got.headers['x-shop-key']).toBe(KEY);
+      expect(got.headers.authorization).toBeUndefined();
+
+      // Back to its own URL: the path gets the base URL again.
+      await page.getByRole('tab', { name: 'Endpoint' }).click();
+      await picker.selectOption('');
+      expect(await page.getByLabel('URL', { exact: true }).inputValue()).toBe(`${h.customer.url}/orders/{{order_number}}`);
+      expect(await page.getByTestId('base-url-prefix').count()).toBe(0);
+    } finally {
+      await page.context().close();
+    }
+  });
 });

@@ -25,6 +25,8 @@ export interface ActionDraft {
   enabled: boolean;
   method: HttpMethod;
   url: string;
+  /** A connection gives the base URL and auth: `url` is then a path. Null: own URL and auth. */
+  connectionId: string | null;
   auth: AuthDraft;
   headers: KeyValue[];
   query: KeyValue[];
@@ -53,6 +55,7 @@ export function emptyDraft(): ActionDraft {
     enabled: true,
     method: 'GET',
     url: '',
+    connectionId: null,
     auth: authDraftFrom(undefined),
     headers: [],
     query: [],
@@ -88,6 +91,7 @@ export function draftFrom(a: Action): ActionDraft {
     enabled: a.enabled,
     method: a.method,
     url: a.url,
+    connectionId: a.connectionId ?? null,
     auth: authDraftFrom(a.auth),
     headers: a.headers.map((h) => ({ ...h })),
     query: a.query.map((q) => ({ ...q })),
@@ -177,7 +181,9 @@ export function actionPayload(d: ActionDraft): Record<string, unknown> {
     enabled: d.enabled,
     method: d.method,
     url: d.url.trim(),
-    auth: authPayload(d.auth),
+    // On a connection the auth is the connection's: the action's own is none.
+    ...(d.connectionId ? { connectionId: d.connectionId } : {}),
+    auth: d.connectionId ? { type: 'none' } : authPayload(d.auth),
     headers: d.headers,
     query: d.query,
     body: d.body.trim() === '' ? null : d.body,

@@ -2,6 +2,7 @@ import type { FieldIssue } from '../api/client';
 import { CheckboxField, Field } from '../components/field';
 import { fieldId, issueAt } from '../components/issues';
 import { METHODS, type ActionDraft } from './draft';
+import { BaseUrlPrefix, ConnectionPicker, useConnections } from '../connections/connection-picker';
 
 interface TabProps {
   draft: ActionDraft;
@@ -12,6 +13,9 @@ interface TabProps {
 /** Endpoint: name, when to use it, method and URL. */
 export function EndpointTab({ draft: d, set, issues }: TabProps) {
   const names = d.variables.map((v) => v.name).filter(Boolean);
+  // Connections: with one picked, the URL is a path shown after the connection's base URL.
+  const connections = useConnections().data?.connections ?? [];
+  const connection = connections.find((c) => c.id === d.connectionId) ?? null;
   return (
     <div className="form-grid">
       <Field id={fieldId('name')} label="Name" hint="The tool name the AI sees: letters, digits, _ and -, starting with a letter. Example: lookup_order." error={issueAt(issues, 'name')}>
@@ -25,6 +29,7 @@ export function EndpointTab({ draft: d, set, issues }: TabProps) {
       >
         {(a) => <textarea {...a} rows={3} value={d.description} onChange={(e) => set({ description: e.target.value })} />}
       </Field>
+      <ConnectionPicker draft={d} set={set} issues={issues} connections={connections} />
       <div className="method-url">
         <Field id={fieldId('method')} label="Method" error={issueAt(issues, 'method')} className="method-field">
           {(a) => (
@@ -37,16 +42,20 @@ export function EndpointTab({ draft: d, set, issues }: TabProps) {
         </Field>
         <Field
           id={fieldId('url')}
-          label="URL"
+          label={d.connectionId ? 'Path' : 'URL'}
           hint={
             <>
-              Use <code>{'{{variable}}'}</code> for values the AI collects{names.length ? <> (declared: {names.map((n) => `{{${n}}}`).join(', ')})</> : null} or context such as <code>{'{{contact.email}}'}</code>. https:// is added when no scheme is given.
+              Use <code>{'{{variable}}'}</code> for values the AI collects{names.length ? <> (declared: {names.map((n) => `{{${n}}}`).join(', ')})</> : null} or context such as <code>{'{{contact.email}}'}</code>.{d.connectionId ? ' Starts with /: it is added to the base URL.' : ' https:// is added when no scheme is given.'}
             </>
           }
           error={issueAt(issues, 'url')}
           className="grow"
         >
-          {(a) => <input {...a} value={d.url} spellCheck={false} autoComplete="off" inputMode="url" placeholder="https://api.example.com/orders/{{order_number}}" onChange={(e) => set({ url: e.target.value })} />}
+          {(a) => (
+            <BaseUrlPrefix connection={connection}>
+              <input {...a} value={d.url} spellCheck={false} autoComplete="off" inputMode="url" placeholder={d.connectionId ? '/orders/{{order_number}}' : 'https://api.example.com/orders/{{order_number}}'} onChange={(e) => set({ url: e.target.value })} />
+            </BaseUrlPrefix>
+          )}
         </Field>
       </div>
       <CheckboxField id={fieldId('enabled')} label="Enabled: the AI may use this action" checked={d.enabled} onChange={(enabled) => set({ enabled })} error={issueAt(issues, 'enabled')} />
