@@ -4,6 +4,7 @@ import { useApi } from '../api/context';
 import type { ActionStat } from '../api/setup-types';
 import type { Action, CallRecord } from '../api/types';
 import { Notice } from '../components/notice';
+import { takeFlash } from '../flash';
 import { href, onLinkClick } from '../router';
 import { useLoad } from '../use-load';
 import { ActionRow } from './action-row';
@@ -20,6 +21,8 @@ export function ActionsPage() {
   const [stats, setStats] = useState<((name: string) => CallStats) | null>(null);
   const [error, setError] = useState<string | null>(null);
   const actions = list.data?.actions;
+  // A message from the page that sent us here (the OpenAPI import).
+  const [flash] = useState(takeFlash);
 
   useEffect(() => {
     if (!actions) return;
@@ -59,6 +62,7 @@ export function ActionsPage() {
           New action
         </a>
       </div>
+      {flash ? <Notice tone="success">{flash}</Notice> : null}
       <SetupChecklist />
       {error ? <Notice tone="error">{error}</Notice> : null}
       {list.error ? <Notice tone="error" title="The actions could not be loaded">{describeError(list.error)}</Notice> : null}
