@@ -1,0 +1,53 @@
+import { useState } from 'react';
+import { describeError } from '../api/client';
+import { useApi } from '../api/context';
+import { Notice } from '../components/notice';
+import type { IdentityInfo } from '../connections/identity-panel';
+import { useLoad } from '../use-load';
+import { ClientSnippet } from './client-snippet';
+import { CopyButton } from './copy-button';
+import { JwtSecret } from './jwt-secret';
+import { McpTokens } from './mcp-tokens';
+import '../connections/connections.css';
+
+/**
+ * The tenant id: no admin route names it yet, but the identity issuer ends with it
+ * (`<public URL>/identity/<tenant id>`).
+ */
+function tenantIdOf(info: IdentityInfo): string | null {
+  return /\/identity\/([^/]+)$/.exec(info.issuer)?.[1] ?? null;
+}
+
+/** The MCP section: the endpoint, MCP tokens, the user-JWT secret, a desktop client's configuration. */
+export function McpPage() {
+  const api = useApi();
+  const identity = useLoad(() => api.get<IdentityInfo>('/v1/identity'), []);
+  const tenantId = identity.data ? tenantIdOf(identity.data) : null;
+  // The page's own origin: the address the admin reached this server at.
+  const endpoint = `${window.location.origin}/mcp/${tenantId ?? '<tenant id>'}`;
+  const [fresh, setFresh] = useState<string | null>(null);
+  return (
+    <div>
+      <div className="page-head">
+        <div>
+          <h1>MCP</h1>
+          <p className="muted">Your actions as tools of any MCP client (Streamable HTTP), under the same rules as a conversation: audience, verify-first, confirmation, the call log.</p>
+        </div>
+      </div>
+      <section className="panel" aria-labelledby="mcp-endpoint-title">
+        <h2 id="mcp-endpoint-title">Endpoint</h2>
+        {identity.error ? <Notice tone="error">The tenant id could not be loaded: {describeError(identity.error)}</Notice> : null}
+        <div className="copy-row">
+          <code className="url" data-testid="mcp-endpoint">
+            {endpoint}
+          </code>
+          {tenantId ? <CopyButton text={endpoint} what="the endpoint URL" /> : null}
+        </div>
+        <p className="hint">Every request carries Authorization: Bearer with an MCP token or a user JWT signed by your backend. The admin token does not open it.</p>
+      </section>
+      <McpTokens onCreated={setFresh} />
+      <JwtSecret />
+      <ClientSnippet endpoint={endpoint} token={fresh} />
+    </div>
+  );
+}
