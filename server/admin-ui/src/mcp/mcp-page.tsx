@@ -1,5 +1,6 @@
 import { useState } from 'react';
-import { describeError } from '../api/client';
+import { ApiError, describeError, type Api } from '../api/client';
+import type { SetupState } from '../api/setup-types';
 import { useApi } from '../api/context';
 import { Notice } from '../components/notice';
 import type { IdentityInfo } from '../connections/identity-panel';
@@ -10,19 +11,26 @@ import { JwtSecret } from './jwt-secret';
 import { McpTokens } from './mcp-tokens';
 import '../connections/connections.css';
 
-/**
- * The tenant id: no admin route names it yet, but the identity issuer ends with it
- * (`<public URL>/identity/<tenant id>`).
- */
+/** The tenant id from the identity issuer, which ends with it (`<public URL>/identity/<tenant id>`). */
 function tenantIdOf(info: IdentityInfo): string | null {
   return /\/identity\/([^/]+)$/.exec(info.issuer)?.[1] ?? null;
+}
+
+/** `GET /v1/setup` names the tenant; a server without that route still tells it through the identity issuer. */
+async function loadTenantId(api: Api): Promise<string | null> {
+  try {
+    return (await api.get<Pick<SetupState, 'tenantId'>>('/v1/setup')).tenantId;
+  } catch (err) {
+    if (!(err instanceof ApiError) || err.status !== 404) throw err;
+    return tenantIdOf(await api.get<IdentityInfo>('/v1/identity'));
+  }
 }
 
 /** The MCP section: the endpoint, MCP tokens, the user-JWT secret, a desktop client's configuration. */
 export function McpPage() {
   const api = useApi();
-  const identity = useLoad(() => api.get<IdentityInfo>('/v1/identity'), []);
-  const tenantId = identity.data ? tenantIdOf(identity.data) : null;
+  const tenant = useLoad(() => loadTenantId(api), []);
+  const tenantId = tenant.data ?? null;
   // The page's own origin: the address the admin reached this server at.
   const endpoint = `${window.location.origin}/mcp/${tenantId ?? '<tenant id>'}`;
   const [fresh, setFresh] = useState<string | null>(null);
@@ -36,7 +44,7 @@ export function McpPage() {
       </div>
       <section className="panel" aria-labelledby="mcp-endpoint-title">
         <h2 id="mcp-endpoint-title">Endpoint</h2>
-        {identity.error ? <Notice tone="error">The tenant id could not be loaded: {describeError(identity.error)}</Notice> : null}
+        {tenant.error ? <Notice tone="error">The tenant id could not be loaded: {describeError(tenant.error)}</Notice> : null}
         <div className="copy-row">
           <code className="url" data-testid="mcp-endpoint">
             {endpoint}
