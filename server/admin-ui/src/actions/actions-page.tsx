@@ -24,8 +24,10 @@ export function ActionsPage() {
   // A message from the page that sent us here (the OpenAPI import).
   const [flash] = useState(takeFlash);
 
+  // The figures follow the list's content, not each new array of the same actions.
+  const listKey = actions ? actions.map((a) => `${a.id}:${a.version}`).join(',') : null;
   useEffect(() => {
-    if (!actions) return;
+    if (listKey === null) return;
     let live = true;
     // Two requests for the whole list, however many actions: the figures come from the server.
     const since = new Date(Date.now() - STATS_DAYS * 86_400_000).toISOString();
@@ -39,7 +41,8 @@ export function ActionsPage() {
     return () => {
       live = false;
     };
-  }, [api, actions]);
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- keyed on the list's content on purpose
+  }, [listKey]);
 
   const toggle = async (a: Action) => {
     setError(null);
