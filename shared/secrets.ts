@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isCredentialName, maskSecret } from './mask';
 
 /**
  * The one secret model. A field is secret because its schema says so: `secretField()`
@@ -19,25 +20,7 @@ export interface SecretMeta {
 /** The registry the markers write to. */
 export const secretRegistry = z.registry<SecretMeta>();
 
-/** What a stored secret looks like on the way out: four bullets and the last four characters. */
-export const MASK_PREFIX = '••••';
-
-/** Names of headers and query parameters that carry credentials. */
-export const CREDENTIAL_NAME = /(auth|token|secret|key|password|passwd|cookie|session|signature|credential)/i;
-
-export function isCredentialName(name: string): boolean {
-  return CREDENTIAL_NAME.test(name);
-}
-
-/** `"••••" + last 4` of a secret; short secrets show only bullets. */
-export function maskSecret(secret: string): string {
-  return secret.length > 8 ? MASK_PREFIX + secret.slice(-4) : MASK_PREFIX;
-}
-
-/** True when a value is a mask produced by {@link maskSecret} (sent back to keep a secret). */
-export function isMasked(value: unknown): boolean {
-  return typeof value === 'string' && value.startsWith(MASK_PREFIX);
-}
+export { MASK_PREFIX, CREDENTIAL_NAME, isCredentialName, maskSecret, isMasked } from './mask';
 
 /** Marks a string schema as a secret field. */
 export function secretField<T extends z.ZodType>(schema: T, opts: { outbound?: boolean } = {}): T {
