@@ -19,8 +19,11 @@ async function copyText(text: string): Promise<boolean> {
   }
 }
 
-/** A Copy button that says (to screen readers too) whether the copy worked. */
-export function CopyButton({ text, label }: { text: string; label: string }) {
+/**
+ * A Copy button that says (to screen readers too) whether the copy worked; `what` names the
+ * copied thing in that message ("Copied the endpoint URL.").
+ */
+export function CopyButton({ text, label, what }: { text: string; label: string; what?: string }) {
   const [state, setState] = useState<'idle' | 'copied' | 'failed'>('idle');
   const timer = useRef<ReturnType<typeof setTimeout>>(undefined);
   useEffect(() => () => clearTimeout(timer.current), []);
@@ -37,7 +40,7 @@ export function CopyButton({ text, label }: { text: string; label: string }) {
         Copy
       </button>
       <span role="status" className="copy-status small">
-        {state === 'copied' ? 'Copied' : state === 'failed' ? 'Copy failed: select the text and copy it by hand' : ''}
+        {state === 'copied' ? (what ? `Copied ${what}.` : 'Copied') : state === 'failed' ? 'Copy failed: select the text and copy it by hand' : ''}
       </span>
     </span>
   );

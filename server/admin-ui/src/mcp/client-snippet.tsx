@@ -1,4 +1,4 @@
-import { CopyButton } from './copy-button';
+import { CopyButton } from '../components/copy-button';
 
 /** What the snippets put where the token goes until one is created on this page. */
 export const TOKEN_PLACEHOLDER = 'hmt_… (your MCP token)';
@@ -21,14 +21,14 @@ export function ClientSnippet({ endpoint, token }: { endpoint: string; token: st
         {remote}
       </pre>
       <div className="copy-row">
-        <CopyButton text={remote} what="the mcp.json snippet" />
+        <CopyButton text={remote} label="Copy the mcp.json snippet" what="the mcp.json snippet" />
       </div>
       <h3>Claude Desktop (claude_desktop_config.json), through the mcp-remote bridge</h3>
       <pre className="excerpt snippet" data-testid="snippet-claude">
         {claude}
       </pre>
       <div className="copy-row">
-        <CopyButton text={claude} what="the Claude Desktop snippet" />
+        <CopyButton text={claude} label="Copy the Claude Desktop snippet" what="the Claude Desktop snippet" />
       </div>
     </section>
   );

@@ -6,7 +6,7 @@ import { Notice } from '../components/notice';
 import type { IdentityInfo } from '../connections/identity-panel';
 import { useLoad } from '../use-load';
 import { ClientSnippet } from './client-snippet';
-import { CopyButton } from './copy-button';
+import { CopyButton } from '../components/copy-button';
 import { JwtSecret } from './jwt-secret';
 import { McpTokens } from './mcp-tokens';
 import '../connections/connections.css';
@@ -49,7 +49,7 @@ export function McpPage() {
           <code className="url" data-testid="mcp-endpoint">
             {endpoint}
           </code>
-          {tenantId ? <CopyButton text={endpoint} what="the endpoint URL" /> : null}
+          {tenantId ? <CopyButton text={endpoint} label="Copy the endpoint URL" what="the endpoint URL" /> : null}
         </div>
         <p className="hint">Every request carries Authorization: Bearer with an MCP token or a user JWT signed by your backend. The admin token does not open it.</p>
       </section>

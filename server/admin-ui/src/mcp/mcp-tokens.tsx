@@ -6,7 +6,7 @@ import { Field } from '../components/field';
 import { Notice } from '../components/notice';
 import { formatTime } from '../format';
 import { useLoad } from '../use-load';
-import { CopyButton } from './copy-button';
+import { CopyButton } from '../components/copy-button';
 
 /** A token of `GET /v1/tokens` (masked). */
 export interface TokenItem {
@@ -80,7 +80,7 @@ export function McpTokens({ onCreated }: { onCreated: (token: string | null) => 
             <code className="once-token" data-testid="new-token">
               {created.token}
             </code>
-            <CopyButton text={created.token} what="the new token" />
+            <CopyButton text={created.token} label="Copy the new token" what="the new token" />
           </div>
         </div>
       ) : null}
