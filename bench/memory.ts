@@ -3,8 +3,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Agent as HttpAgent, request } from 'undici';
-import { LOOKUP_ORDER, MESSAGE } from './our-server';
-import { MODEL, startRemote } from './remote';
+import { benchEnv, LOOKUP_ORDER, MESSAGE } from './our-server';
+import { startRemote } from './remote';
 import { load, table } from './stats';
 
 const CONVERSATIONS = 10_000;
@@ -37,17 +37,7 @@ export async function benchMemory(): Promise<void> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-mem-'));
   const child = fork(path.join(__dirname, 'memory-server.ts'), [], {
     execArgv: ['--import', 'tsx', '--expose-gc'],
-    env: {
-      ...process.env,
-      PORT: '0',
-      HOST: '127.0.0.1',
-      DATA_DIR: dataDir,
-      LOG_LEVEL: 'silent',
-      OPENAI_API_KEY: 'sk-bench',
-      OPENAI_BASE_URL: remote.modelUrl,
-      OPENAI_MODEL: MODEL,
-      ALLOWED_PRIVATE_HOSTS: '127.0.0.1',
-    },
+    env: { ...process.env, ...benchEnv(remote, dataDir) },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const client = new HttpAgent({ connections: 64, keepAliveTimeout: 60_000 });

@@ -17,22 +17,24 @@ export const LOOKUP_ORDER = {
 
 export const MESSAGE = 'Where is my order A-1?';
 
+/** The environment of a benchmarked server: loopback, silent, the remote's model. */
+export function benchEnv(remote: Remote, dataDir: string): Record<string, string> {
+  return {
+    PORT: '0',
+    HOST: '127.0.0.1',
+    DATA_DIR: dataDir,
+    LOG_LEVEL: 'silent',
+    OPENAI_API_KEY: 'sk-bench',
+    OPENAI_BASE_URL: remote.modelUrl,
+    OPENAI_MODEL: MODEL,
+    ALLOWED_PRIVATE_HOSTS: '127.0.0.1',
+  };
+}
+
 /** Our server on a fresh DATA_DIR, pointed at the remote; `post` speaks JSON with the admin token over a keep-alive pool. */
 export async function startOurServer(remote: Remote, env: Record<string, string> = {}) {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-'));
-  const server: RunningServer = await startServer({
-    env: {
-      PORT: '0',
-      HOST: '127.0.0.1',
-      DATA_DIR: dataDir,
-      LOG_LEVEL: 'silent',
-      OPENAI_API_KEY: 'sk-bench',
-      OPENAI_BASE_URL: remote.modelUrl,
-      OPENAI_MODEL: MODEL,
-      ALLOWED_PRIVATE_HOSTS: '127.0.0.1',
-      ...env,
-    },
-  });
+  const server: RunningServer = await startServer({ env: { ...benchEnv(remote, dataDir), ...env } });
   const token = server.bootstrapToken!;
   const client = new HttpAgent({ connections: 64, keepAliveTimeout: 60_000 });
   const post = async (p: string, body: unknown) => {
