@@ -1,48 +1,7 @@
-/** A call as the sidebar contract sends it (GET /zendesk/tickets/:id/draft). */
-export interface SidebarCall {
-  id: string;
-  conversationId: string | null;
-  action: string;
-  method: string;
-  url: string;
-  status: number | null;
-  ok: boolean;
-  durationMs: number;
-  errorType?: string;
-  requestHeaders: Record<string, string>;
-  responseExcerpt: string;
-  at: string;
-}
+/** The sidebar contract as the server declares it (http/routes/zendesk-sidebar.ts): the fixtures are checked against it. */
+import type { DraftBody, SidebarCall, SidebarProposal } from '../../server/src/http/routes/zendesk-sidebar';
 
-/** A proposed write action as the sidebar contract sends it. */
-export interface SidebarProposal {
-  id: string;
-  action: string;
-  method: string;
-  url: string;
-  arguments: Record<string, unknown>;
-  /** What a run sends: values filled in, secrets masked (the server renders it). */
-  request: { method: string; url: string; headers: Record<string, string>; body: string | null };
-  status: 'pending' | 'confirmed' | 'running' | 'done' | 'failed' | 'declined' | 'expired';
-  createdAt: string;
-  expiresAt: string;
-  result?: { ok: boolean; status: number | null; errorType?: string; excerpt: string };
-}
-
-/** The draft body of GET /zendesk/tickets/:id/draft. */
-export interface DraftBody {
-  ticketId: string;
-  status: 'ready' | 'drafting' | 'none' | 'unverified' | 'failed';
-  message?: string;
-  draft: null | {
-    id: string;
-    reply: string;
-    createdAt: string;
-    fallback: boolean;
-    calls: SidebarCall[];
-    proposals: SidebarProposal[];
-  };
-}
+export type { DraftBody, SidebarCall, SidebarProposal };
 
 const AT = '2025-11-20T10:15:00.000Z';
 
@@ -82,7 +41,10 @@ export const FAILED_CALL: SidebarCall = {
 
 export const PENDING_PROPOSAL: SidebarProposal = {
   id: 'prop_1',
+  conversationId: 'conv_1',
+  turnId: 'turn_1',
   action: 'cancel_order',
+  actionVersion: 1,
   method: 'POST',
   url: 'https://shop.example.com/orders/A-1001/cancel',
   arguments: { orderId: 'A-1001', refund: true },
@@ -94,6 +56,7 @@ export const PENDING_PROPOSAL: SidebarProposal = {
   },
   status: 'pending',
   createdAt: AT,
+  updatedAt: AT,
   // Far ahead so the proposal never expires while the suite runs.
   expiresAt: '2099-01-01T00:00:00.000Z',
 };
