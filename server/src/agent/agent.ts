@@ -6,7 +6,7 @@ import type { CallRecord, Channel, Conversation, Customer, Proposal } from '../.
 import type { Settings } from '../../../shared/settings';
 import { effectiveAudience, type ActionExecutor } from '../actions';
 import type { Config } from '../config';
-import { AppError } from '../errors';
+import { ConflictError } from '../errors';
 import type { Logger } from '../logger';
 import type { Metrics } from '../metrics';
 import type { Outbound } from '../net';
@@ -72,8 +72,8 @@ export class Agent {
       // The SDK builds debug details for its logger on every request; ours is off.
       logLevel: 'off',
     });
-    this.confirmations = new Confirmations(deps, (conv) => this.save(conv, []));
     this.configs = new TenantConfigCache(deps.store);
+    this.confirmations = new Confirmations(deps, this.configs, (conv) => this.save(conv, []));
   }
 
   /** Starts a conversation with its first message. */
@@ -259,7 +259,7 @@ export class Agent {
     conv.version += 1;
     conv.updatedAt = new Date().toISOString();
     const written = await this.deps.store.saveTurn(conv, calls, { create: conv.version === 1 });
-    if (!written) throw new AppError('conflict', 'the conversation changed while this turn ran; send the message again', 409);
+    if (!written) throw new ConflictError('the conversation changed while this turn ran; send the message again');
   }
 }
 

@@ -6,11 +6,12 @@ import type { Logger } from '../logger';
 import type { Metrics } from '../metrics';
 import type { Redactor } from '../secrets';
 import type { Store, StoredProposal } from '../store';
-import { contextOf, defaultSettings } from './context';
+import { contextOf } from './context';
+import type { TenantConfigCache } from './tenant-config';
 import { frameError, frameResult } from './prompt';
 import { expireOverdue, isFinal, proposalResult, publicProposal, waitForOutcome } from './proposals';
 import { callFromResult, refusedCall } from './records';
-import { scrubCall, tenantScrubber } from './scrub';
+import { scrubCall } from './scrub';
 import { modeOf, runAction } from './tool-call';
 import type { TurnState } from './turn-state';
 
@@ -42,6 +43,7 @@ const WAIT_FOR_RUN_MS = 130_000;
 export class Confirmations {
   constructor(
     private readonly deps: Deps,
+    private readonly configs: TenantConfigCache,
     private readonly saveConversation: (conv: Conversation) => Promise<void>,
   ) {}
 
@@ -130,22 +132,17 @@ export class Confirmations {
       const final = isFinal(p.status) ? p : await waitForOutcome(store, p.tenantId, p.id, WAIT_FOR_RUN_MS);
       return { final: final ?? p, call: null };
     }
-    const [action, actions, uda, settings, connections] = await Promise.all([
-      store.getAction(p.tenantId, p.actionId),
-      env ? null : store.listActions(p.tenantId),
-      env ? null : store.getUserDataApi(p.tenantId),
-      env ? null : store.getSettings(p.tenantId),
-      env ? null : store.listConnections(p.tenantId),
-    ]);
-    const scrub = env?.scrub ?? tenantScrubber(actions ?? [], uda, settings ?? defaultSettings(), connections ?? []);
-    const byId = env?.connections ?? new Map((connections ?? []).map((c) => [c.id, c]));
+    // Outside a turn, the tenant's configuration (secrets, connections) comes from the same cache a turn uses.
+    const [action, cfg] = await Promise.all([store.getAction(p.tenantId, p.actionId), env ? null : this.configs.get(p.tenantId)]);
+    const scrub = env?.scrub ?? cfg!.scrub;
+    const byId = env?.connections ?? cfg!.connections;
     const meta = { channel: conv.channel, proposalId: p.id, arguments: p.arguments, actionVersion: p.actionVersion };
     let call: CallRecord;
     if (!action || action.version !== p.actionVersion || !action.enabled) {
       const why = !action ? 'the action was deleted' : !action.enabled ? 'the action was disabled' : 'the action changed since it was proposed: ask again';
       call = refusedCall(p.action, p.request.method, p.request.url, 'not_allowed', why, conv.id, p.turnId, meta);
     } else {
-      const context = env?.context ?? contextOf(conv, settings ?? defaultSettings(), new Date());
+      const context = env?.context ?? contextOf(conv, cfg!.settings, new Date());
       const signal = env?.signal ?? AbortSignal.timeout(action.timeoutMs + 5_000);
       const r = await runAction({ executor }, { conv, context, signal, connections: byId }, action, p.arguments, { 'Idempotency-Key': p.id });
       metrics.recordCall(r.ok, r.error?.type, r.durationMs);
@@ -166,7 +163,7 @@ export class Confirmations {
         await this.saveConversation(c);
         return;
       } catch (err) {
-        const fresh = err instanceof ConflictError || (err as { status?: number }).status === 409 ? await this.deps.store.getConversation(c.tenantId, c.id) : null;
+        const fresh = err instanceof ConflictError ? await this.deps.store.getConversation(c.tenantId, c.id) : null;
         if (!fresh) throw err;
         c = fresh;
       }
