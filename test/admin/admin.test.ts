@@ -102,7 +102,10 @@ describe('admin page (real Chromium, real server, local customer API, scripted L
     await page.getByRole('heading', { level: 1, name: 'Actions' }).waitFor();
     expect(page.url()).not.toContain(srv.token);
     expect(await page.evaluate(() => Object.values(sessionStorage))).toContain(srv.token);
-    expect(await page.getByText('No actions yet').isVisible()).toBe(true);
+    // The list loads after the heading (beside the setup checklist): wait for it, then check it.
+    const empty = page.getByText('No actions yet');
+    await empty.waitFor();
+    expect(await empty.isVisible()).toBe(true);
   });
 
   test('an action is created through every tab; API field errors appear at their fields', async () => {
