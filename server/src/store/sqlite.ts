@@ -35,6 +35,7 @@ import { ACTION_SECRET_PATHS, SETTINGS_SECRET_PATHS, USER_DATA_API_SECRET_PATHS,
 import { SqliteInbox } from './sqlite-inbox';
 import { SqliteProposals, isUniqueViolation } from './sqlite-proposals';
 import { SqliteRecords } from './sqlite-records';
+import { startCheckpointer, WAL_SAFETY_PAGES, type Checkpointer } from './sqlite-checkpoint';
 import { migrate, type Row } from './sqlite-schema';
 
 /** The embedded store: one SQLite file in WAL mode. Several processes may share it. */
@@ -52,12 +53,16 @@ export class SqliteStore implements Store {
   private readonly records: SqliteRecords;
   private readonly proposals: SqliteProposals;
   private readonly connections: SqliteConnections;
+  /** Checkpoints the WAL off the event loop (see sqlite-checkpoint.ts); exposed for the store's tests. */
+  readonly checkpointer: Checkpointer;
 
   constructor(dataDir: string, private readonly box: SecretBox) {
     fs.mkdirSync(dataDir, { recursive: true });
-    this.db = new Database(path.join(dataDir, 'store.sqlite'));
+    const file = path.join(dataDir, 'store.sqlite');
+    this.db = new Database(file);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
+    this.db.pragma(`wal_autocheckpoint = ${WAL_SAFETY_PAGES}`);
     this.db.pragma('busy_timeout = 5000');
     this.db.pragma('foreign_keys = ON');
     migrate(this.db);
@@ -65,9 +70,12 @@ export class SqliteStore implements Store {
     this.records = new SqliteRecords(this.q);
     this.proposals = new SqliteProposals(this.q);
     this.connections = new SqliteConnections(this.q, box);
+    this.checkpointer = startCheckpointer(file);
   }
 
   async close(): Promise<void> {
+    // The background connection goes first: the last connection to close folds the WAL into the file.
+    await this.checkpointer.stop();
     this.stmts.clear();
     if (this.db.open) this.db.close();
   }
