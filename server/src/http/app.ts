@@ -83,6 +83,9 @@ export function createApp(ctx: AppContext): Express {
   app.use('/v1/imports', documentBody(), tenantAuth(ctx.store), importRoutes(ctx));
   app.use('/v1/import', documentBody(), tenantAuth(ctx.store), setupImportRoutes(ctx));
   app.use('/v1', json, tenantAuth(ctx.store));
+  // First: a turn is the hottest request, and every router passed costs a path match. Its GET is
+  // only `/:id`, so the paged list (GET /v1/conversations) still reaches the log routes below.
+  app.use('/v1/conversations', conversationRoutes(ctx));
   app.use('/v1/actions', actionRoutes(ctx));
   app.use('/v1/connections', connectionRoutes(ctx));
   app.use('/v1/identity', identityRoutes(ctx));
@@ -94,11 +97,10 @@ export function createApp(ctx: AppContext): Express {
   app.use('/v1/setup', setupRoutes(ctx));
   app.use('/v1/export', exportRoutes(ctx));
   app.use('/v1/scenarios', scenarioRoutes(ctx));
-  // Before the conversation routes: GET /v1/conversations (the paged list) is served by the logs.
+  // GET /v1/conversations (the paged list) and /v1/calls are served by the logs.
   app.use('/v1/mcp-sources', mcpSourceRoutes(ctx));
   app.use('/v1', logRoutes(ctx));
   app.use('/v1/stats', statsRoutes(ctx));
-  app.use('/v1/conversations', conversationRoutes(ctx));
 
   mountAdmin(app);
   app.use(notFound);
