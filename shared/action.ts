@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { credentialValue, MASK_PREFIX, secretField } from './secrets';
 import { isContextVariable, parseBodyTemplate, placeholderNames } from './template';
+import type { Stored } from './stored';
 
 export { MASK_PREFIX };
 
@@ -337,16 +338,8 @@ export type ActionInput = z.input<typeof ActionInput>;
 /** A validated action with every default filled. */
 export type ActionSpec = z.output<typeof ActionInput>;
 
-/** A stored action: the spec plus read-only fields. */
-export type Action = ActionSpec & {
-  id: string;
-  version: number;
-  createdAt: string;
-  updatedAt: string;
-};
-
-/** Fields the API returns but ignores on PUT. */
-export const READ_ONLY_ACTION_FIELDS = ['id', 'version', 'createdAt', 'updatedAt', 'tenantId'] as const;
+/** A stored action: the spec plus read-only fields (each save makes a new version). */
+export type Action = Stored<ActionSpec> & { version: number };
 
 /**
  * The User Data API: called once per conversation with a verified customer's email; its

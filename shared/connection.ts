@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Auth, DEFAULT_TIMEOUT_MS, KeyValue, MAX_TIMEOUT_MS } from './action';
 import { isContextVariable, placeholderNames } from './template';
+import type { Stored } from './stored';
 
 /**
  * A connection: what several actions of one API share (base URL, auth, headers, timeout).
@@ -44,14 +45,7 @@ export type ConnectionInput = z.input<typeof ConnectionInput>;
 export type ConnectionSpec = z.output<typeof ConnectionInput>;
 
 /** A stored connection: the spec plus read-only fields. */
-export type Connection = ConnectionSpec & {
-  id: string;
-  createdAt: string;
-  updatedAt: string;
-};
-
-/** Fields the API returns but ignores on PUT. */
-export const READ_ONLY_CONNECTION_FIELDS = ['id', 'createdAt', 'updatedAt', 'tenantId'] as const;
+export type Connection = Stored<ConnectionSpec>;
 
 /** Why a base URL cannot be used, or null. No placeholders: the host must be fixed. */
 export function baseUrlProblem(url: string): string | null {

@@ -1,6 +1,7 @@
+import { READ_ONLY_FIELDS, specOf } from '../../../../shared/stored';
 import { Router } from 'express';
 import { z } from 'zod';
-import { ActionContext, ActionInput, READ_ONLY_ACTION_FIELDS, WRITE_METHODS, type ActionSpec } from '../../../../shared/action';
+import { ActionContext, ActionInput, WRITE_METHODS, type ActionSpec } from '../../../../shared/action';
 import type { Connection } from '../../../../shared/connection';
 import { effectiveAudience } from '../../actions';
 import { NotFoundError, ValidationError } from '../../errors';
@@ -30,7 +31,7 @@ export function actionRoutes(ctx: AppContext): Router {
   });
 
   r.post('/', async (req, res) => {
-    const body = withoutReadOnly(req.body, READ_ONLY_ACTION_FIELDS);
+    const body = withoutReadOnly(req.body, READ_ONLY_FIELDS);
     const connection = await namedConnection(store, tenantOf(req).id, body);
     const spec = withAudience(parseInput(ActionInput, keepEndpointSecrets(body, null, ActionInput, { incoming: connection?.baseUrl ?? null })), connection);
     const action = await store.createAction(tenantOf(req).id, spec, {
@@ -47,7 +48,7 @@ export function actionRoutes(ctx: AppContext): Router {
     const body = parseInput(TestBody, req.body);
     const stored = body.actionId ? await store.getAction(tenantOf(req).id, body.actionId) : null;
     if (body.actionId && !stored) throw new NotFoundError('action');
-    const draft = withoutReadOnly(body.action, READ_ONLY_ACTION_FIELDS);
+    const draft = withoutReadOnly(body.action, READ_ONLY_FIELDS);
     const connection = await namedConnection(store, tenantOf(req).id, draft, 'action.connectionId');
     const storedConnection = stored?.connectionId ? await store.getConnection(tenantOf(req).id, stored.connectionId) : null;
     const kept = keepEndpointSecrets(draft, stored, ActionInput, { incoming: connection?.baseUrl ?? null, stored: storedConnection?.baseUrl ?? null });
@@ -64,7 +65,7 @@ export function actionRoutes(ctx: AppContext): Router {
   r.put('/:id', async (req, res) => {
     const before = await store.getAction(tenantOf(req).id, req.params.id);
     if (!before) throw new NotFoundError('action');
-    const body = withoutReadOnly(req.body, READ_ONLY_ACTION_FIELDS);
+    const body = withoutReadOnly(req.body, READ_ONLY_FIELDS);
     const connection = await namedConnection(store, tenantOf(req).id, body);
     const previous = before.connectionId ? await store.getConnection(tenantOf(req).id, before.connectionId) : null;
     const kept = keepEndpointSecrets(body, before, ActionInput, { incoming: connection?.baseUrl ?? null, stored: previous?.baseUrl ?? null });
@@ -120,10 +121,5 @@ function withAudience(spec: ActionSpec, connection: Connection | null): ActionSp
   return audience === spec.audience ? spec : { ...spec, audience };
 }
 
-function specOf(a: ActionSpec & { id?: string }): ActionSpec {
-  const copy = { ...a } as Record<string, unknown>;
-  for (const f of READ_ONLY_ACTION_FIELDS) delete copy[f];
-  return copy as ActionSpec;
-}
 
 export { WRITE_METHODS };

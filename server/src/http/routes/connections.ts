@@ -1,6 +1,7 @@
+import { READ_ONLY_FIELDS, specOf } from '../../../../shared/stored';
 import { Router } from 'express';
 import { ActionInput, DEFAULT_TIMEOUT_MS, type ActionSpec } from '../../../../shared/action';
-import { connectionOrigin, ConnectionInput, ConnectionTestRequest, READ_ONLY_CONNECTION_FIELDS } from '../../../../shared/connection';
+import { connectionOrigin, ConnectionInput, ConnectionTestRequest } from '../../../../shared/connection';
 import { AppError, NotFoundError, SecretRequiredError, ValidationError } from '../../errors';
 import { auditChanges, CONNECTION_SCHEMA, documentSecrets, keepConnectionSecrets, maskConnection } from '../../secrets';
 import { actorOf, tenantOf, type AppContext } from '../context';
@@ -21,7 +22,7 @@ export function connectionRoutes(ctx: AppContext): Router {
   });
 
   r.post('/', async (req, res) => {
-    const spec = parseInput(ConnectionInput, keepConnectionSecrets(withoutReadOnly(req.body, READ_ONLY_CONNECTION_FIELDS), null));
+    const spec = parseInput(ConnectionInput, keepConnectionSecrets(withoutReadOnly(req.body, READ_ONLY_FIELDS), null));
     const c = await store.createConnection(tenantOf(req).id, spec, {
       actor: actorOf(req),
       entity: 'connection',
@@ -42,7 +43,7 @@ export function connectionRoutes(ctx: AppContext): Router {
     const tenantId = tenantOf(req).id;
     const before = await store.getConnection(tenantId, req.params.id);
     if (!before) throw new NotFoundError('connection');
-    const spec = parseInput(ConnectionInput, keepConnectionSecrets(withoutReadOnly(req.body, READ_ONLY_CONNECTION_FIELDS), before));
+    const spec = parseInput(ConnectionInput, keepConnectionSecrets(withoutReadOnly(req.body, READ_ONLY_FIELDS), before));
     if (connectionOrigin(spec.baseUrl) !== connectionOrigin(before.baseUrl)) await refuseMovingActionSecrets(ctx, tenantId, before.id);
     const after = await store.replaceConnection(tenantId, before.id, spec, {
       actor: actorOf(req),
@@ -110,8 +111,3 @@ async function refuseMovingActionSecrets(ctx: AppContext, tenantId: string, conn
   );
 }
 
-function specOf<T extends { id?: string; createdAt?: string; updatedAt?: string }>(doc: T): Omit<T, 'id' | 'createdAt' | 'updatedAt' | 'version'> {
-  const copy = { ...doc } as Record<string, unknown>;
-  for (const f of [...READ_ONLY_CONNECTION_FIELDS, 'version']) delete copy[f];
-  return copy as Omit<T, 'id' | 'createdAt' | 'updatedAt' | 'version'>;
-}

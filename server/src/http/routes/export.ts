@@ -1,3 +1,4 @@
+import { specOf } from '../../../../shared/stored';
 import { Router } from 'express';
 import { ActionInput, UserDataApiInput } from '../../../../shared/action';
 import { EXPORT_FORMAT, ImportBody, type ExportDocument, type ImportResult, type SecretRef } from '../../../../shared/admin-api';
@@ -9,7 +10,7 @@ import type { AuditInput } from '../../store';
 import { actorOf, tenantOf, type AppContext } from '../context';
 import { parseInput } from '../validate';
 import { withoutSecrets } from './blank-secrets';
-import { canonical, planActions, planSettings, planUserDataApi, specOf } from './import-plan';
+import { canonical, planActions, planSettings, planUserDataApi } from './import-plan';
 
 /** `GET /v1/export`: the tenant's actions, User Data API and settings, each secret "" and listed. */
 export function exportRoutes(ctx: AppContext): Router {

@@ -1,5 +1,6 @@
+import { READ_ONLY_FIELDS, specOf } from '../../../../shared/stored';
 import type { z } from 'zod';
-import { ActionInput, READ_ONLY_ACTION_FIELDS, UserDataApiInput, type Action, type ActionSpec, type UserDataApi } from '../../../../shared/action';
+import { ActionInput, UserDataApiInput, type Action, type ActionSpec, type UserDataApi } from '../../../../shared/action';
 import type { SecretRef } from '../../../../shared/admin-api';
 import type { Connection } from '../../../../shared/connection';
 import { effectiveAudience } from '../../actions';
@@ -68,12 +69,6 @@ export function canonical(v: unknown): string {
   return JSON.stringify(v, (_k, x: unknown) => (isObject(x) ? Object.fromEntries(Object.keys(x).sort().map((k) => [k, x[k]])) : x));
 }
 
-export function specOf(a: Action): ActionSpec {
-  const copy = { ...a } as Json;
-  for (const f of READ_ONLY_ACTION_FIELDS) delete copy[f];
-  return copy as ActionSpec;
-}
-
 /** Checks every action of the file against the stored ones (by name); `connections` are the tenant's, by id. */
 export function planActions(items: unknown[], stored: Action[], connections: ReadonlyMap<string, Connection>, problems: ErrorDetail[], toType: SecretRef[]): PlannedAction[] {
   const byName = new Map(stored.map((a) => [a.name, a]));
@@ -88,7 +83,7 @@ export function planActions(items: unknown[], stored: Action[], connections: Rea
     seen.set(name, i);
     const existing = byName.get(name) ?? null;
     const doc = { ...item };
-    for (const f of READ_ONLY_ACTION_FIELDS) delete doc[f];
+    for (const f of READ_ONLY_FIELDS) delete doc[f];
     const connectionId = typeof doc.connectionId === 'string' && doc.connectionId !== '' ? doc.connectionId : null;
     const connection = connectionId ? (connections.get(connectionId) ?? null) : null;
     if (connectionId && !connection) {

@@ -1,5 +1,6 @@
+import { specOf } from '../../../../shared/stored';
 import { Router } from 'express';
-import { ActionInput, READ_ONLY_ACTION_FIELDS, type Action, type ActionSpec } from '../../../../shared/action';
+import { ActionInput, type Action } from '../../../../shared/action';
 import { VersionParams } from '../../../../shared/admin-api';
 import { effectiveAudience } from '../../actions';
 import { NotFoundError, ValidationError, zodDetails } from '../../errors';
@@ -68,8 +69,3 @@ export function versionRoutes(ctx: AppContext): Router {
   return r;
 }
 
-function specOf(a: Action): ActionSpec {
-  const copy = { ...a } as Record<string, unknown>;
-  for (const f of READ_ONLY_ACTION_FIELDS) delete copy[f];
-  return copy as ActionSpec;
-}
