@@ -4,10 +4,12 @@ import { DEFAULT_MAX_RESPONSE_BYTES, jsonProblem, Outbound, type NetworkGuard, t
 import { endpointSecrets, isDynamicAuth, type DynamicAuth } from './auth';
 import { resolveEndpoint } from './connection';
 import type { Credentials } from './credentials';
-import { echoResponseHeaders, interpret, type Outcome } from './interpret';
+import { callHttp, elapsed } from './http-call';
+import { interpret } from './interpret';
 import { McpSource } from './mcp-source';
 import { prepare, templateEcho, type Prepared } from './prepare';
-import { Redactor, redactorFor } from '../secrets';
+import { type Redactor, redactorFor } from '../secrets';
+import { EndpointRedactors } from './redactors';
 import { compileEndpoint, renderRequest } from './template';
 import type { CallErrorType, Endpoint, ExecResult, RequestEcho } from './types';
 import { resolveVariables } from './variables';
@@ -41,12 +43,8 @@ export interface ActionExecutorOptions {
 
 const NO_AUTH: Auth = { type: 'none' };
 
-/** Same-origin redirects followed per call. */
-const MAX_REDIRECTS = 3;
-
 /** The outcome of preparing a call: a request to send, or already a result. */
 type Ready = { result: ExecResult } | { prepared: Prepared; redactor: Redactor };
-
 
 /**
  * Runs actions: fills templates, adds auth, refuses private destinations, then calls the
@@ -62,7 +60,7 @@ export class ActionExecutor {
   private readonly ownsOutbound: boolean;
   private readonly maxResponseBytes: number;
   /** Redactors by the secrets they mask: endpoints with the same credentials share one. */
-  private readonly redactors = new Map<string, Redactor>();
+  private readonly redactors = new EndpointRedactors();
   private readonly credentials: Credentials | undefined;
   /** Actions of kind `mcp`: tools of remote MCP servers, through the same outbound stack. */
   private readonly mcp: McpSource;
@@ -111,7 +109,7 @@ export class ActionExecutor {
       return Promise.resolve(r);
     }
     if (endpoint.kind === 'mcp') return this.mcp.call(endpoint, values, ready.prepared, ready.redactor, started, opts.signal);
-    return this.send(endpoint, ready.prepared, ready.redactor, started, opts.signal);
+    return callHttp(this.outbound, endpoint, ready.prepared, ready.redactor, started, { maxBytes: this.maxResponseBytes, signal: opts.signal });
   }
 
   /**
@@ -167,7 +165,7 @@ export class ActionExecutor {
    * the call is known to be possible (variables, URL, guard), and every form of it is masked.
    */
   private async executeDynamic(endpoint: Endpoint, auth: DynamicAuth, values: Record<string, unknown>, context: ActionContext, started: number, opts: ExecuteOptions): Promise<ExecResult> {
-    const base = this.redactorFor(endpoint);
+    const base = this.redactors.for(endpoint);
     if (!this.credentials) return this.refusal(endpoint, started, 'not_allowed', `${auth.type} authentication is not available here`);
     const check = this.prepareCall(endpoint, values, context, started, opts.headers, NO_AUTH, base);
     if ('result' in check) return check.result;
@@ -181,7 +179,7 @@ export class ActionExecutor {
       const redactor = redactorFor([...endpointSecrets(endpoint), cred.token]);
       const ready = this.prepareCall(endpoint, values, context, started, opts.headers, { type: 'bearer', token: cred.token }, redactor);
       if ('result' in ready) return { result: ready.result };
-      return { result: await this.send(endpoint, ready.prepared, redactor, started, signal), token: cred.token };
+      return { result: await callHttp(this.outbound, endpoint, ready.prepared, redactor, started, { maxBytes: this.maxResponseBytes, signal }), token: cred.token };
     };
     const first = await attempt();
     if (auth.type !== 'oauth2_client_credentials' || first.result.status !== 401 || !first.token || signal?.aborted) return first.result;
@@ -193,7 +191,7 @@ export class ActionExecutor {
 
   /** A call refused before anything was sent. */
   private refusal(endpoint: Endpoint, started: number, type: CallErrorType, message: string): ExecResult {
-    return { ok: false, durationMs: elapsed(started), attempts: 0, request: templateEcho(endpoint, this.redactorFor(endpoint)), error: { type, message } };
+    return { ok: false, durationMs: elapsed(started), attempts: 0, request: templateEcho(endpoint, this.redactors.for(endpoint)), error: { type, message } };
   }
 
   /** Everything before the network: variables, templates, auth, the URL check. */
@@ -204,7 +202,7 @@ export class ActionExecutor {
     started: number,
     extraHeaders?: Record<string, string>,
     auth: Auth = endpoint.auth,
-    redactor = this.redactorFor(endpoint),
+    redactor = this.redactors.for(endpoint),
   ): Ready {
     const compiled = compileEndpoint(endpoint);
     // Values come from the model: a lone surrogate is valid JSON but no encoder accepts it.
@@ -245,59 +243,10 @@ export class ActionExecutor {
   async close(): Promise<void> {
     if (this.ownsOutbound) await this.outbound.close();
   }
-
-  /** The redactor of an endpoint's secrets (its auth, credential headers and query values). */
-  private redactorFor(endpoint: Endpoint): Redactor {
-    const secrets = endpointSecrets(endpoint);
-    if (secrets.length === 0) return redactorFor(secrets);
-    const key = secrets.join('\u0000');
-    let hit = this.redactors.get(key);
-    if (!hit) {
-      hit = redactorFor(secrets);
-      if (this.redactors.size >= 1000) this.redactors.delete(this.redactors.keys().next().value!);
-      this.redactors.set(key, hit);
-    }
-    return hit;
-  }
-
-  /** Sends through `net/` and turns the answer into the action's result. */
-  private async send(endpoint: Endpoint, prepared: Prepared, redactor: Redactor, started: number, signal?: AbortSignal): Promise<ExecResult> {
-    const net = await this.outbound.send('guarded', {
-      origin: prepared.origin,
-      path: prepared.path,
-      method: endpoint.method,
-      headers: prepared.headers,
-      body: prepared.body,
-      timeoutMs: endpoint.timeoutMs,
-      ...(signal ? { signal } : {}),
-      maxBytes: this.maxResponseBytes,
-      maxRedirects: MAX_REDIRECTS,
-    });
-    let outcome: Outcome;
-    if (net.status !== undefined && net.body !== undefined && (net.ok || net.error?.type === 'http_4xx' || net.error?.type === 'http_5xx' || net.error?.type === 'invalid_response')) {
-      outcome = interpret(endpoint, net.status, net.headers ?? {}, net.body, redactor);
-    } else {
-      const error = { type: net.error?.type ?? 'network', message: redactor.text(net.error?.message ?? 'failed') };
-      outcome = { ok: false, ...(net.status !== undefined ? { status: net.status } : {}), error };
-      // A refused redirect shows what the API answered.
-      if (net.status !== undefined && net.headers && net.body === undefined && error.type === 'invalid_response') {
-        outcome.response = { status: net.status, headers: echoResponseHeaders(net.headers, redactor), body: null };
-      }
-    }
-    const r = outcome as ExecResult;
-    r.durationMs = elapsed(started);
-    r.attempts = Math.max(1, net.attempts);
-    r.request = prepared.echo;
-    return r;
-  }
 }
 
 function lowerKeys(h: Record<string, string>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(h)) out[k.toLowerCase()] = v;
   return out;
-}
-
-function elapsed(started: number): number {
-  return Math.round(performance.now() - started);
 }
