@@ -9,6 +9,8 @@ export type ErrorCode =
   | 'malformed_json'
   | 'payload_too_large'
   | 'too_large'
+  | 'blocked'
+  | 'skipped'
   | 'unsupported_encoding'
   | 'unauthorized'
   | 'forbidden'

@@ -1,16 +1,17 @@
 import type { FetchLike } from '@modelcontextprotocol/sdk/shared/transport.js';
+import { AppError } from '../errors';
 import type { NetErrorType, Outbound } from '../net';
 
 /** Statuses whose Response must not carry a body. */
 const NULL_BODY = new Set([101, 103, 204, 205, 304]);
 
 /** The network refused or lost an MCP request; `type` is the outbound stack's error type. */
-export class McpNetError extends Error {
+export class McpNetError extends AppError {
   constructor(
     readonly type: NetErrorType,
     message: string,
   ) {
-    super(message);
+    super('upstream_failed', message, 502);
   }
 }
 

@@ -2,9 +2,14 @@ import type { ActionContext } from '../../../shared/action';
 import { randomUUID } from 'node:crypto';
 import type { Channel, Conversation, Customer } from '../../../shared/conversation';
 import { SettingsInput, type Settings } from '../../../shared/settings';
+import { AppError } from '../errors';
 
 /** The model's output cannot be used (no message, empty reply, arguments that are not a JSON object). */
-export class MalformedOutput extends Error {}
+export class MalformedOutput extends AppError {
+  constructor(message: string) {
+    super('upstream_failed', message, 502);
+  }
+}
 
 let defaults: Settings | undefined;
 

@@ -1,12 +1,13 @@
 import type { Readable } from 'node:stream';
+import { AppError } from '../errors';
 
 /** 1 MiB: the most of an answer the engine reads. */
 export const DEFAULT_MAX_RESPONSE_BYTES = 1024 * 1024;
 
 /** Thrown when an answer is larger than the cap; the stream is destroyed at that point. */
-export class TooLargeError extends Error {
+export class TooLargeError extends AppError {
   constructor(readonly limit: number) {
-    super(`response larger than ${limit} bytes`);
+    super('too_large', `response larger than ${limit} bytes`, 502);
     this.name = 'TooLargeError';
   }
 }

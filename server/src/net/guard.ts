@@ -2,7 +2,7 @@ import dns from 'node:dns';
 import net from 'node:net';
 import ipaddr from 'ipaddr.js';
 import { Agent, buildConnector } from 'undici';
-import { ConfigError } from "../errors";
+import { AppError, ConfigError } from '../errors';
 
 /** One resolved address, as `dns.lookup(..., {all: true})` gives it. */
 export interface ResolvedAddress {
@@ -18,10 +18,9 @@ export const systemResolver: Resolver = (hostname, family) =>
   dns.promises.lookup(hostname, { all: true, family: family === 4 || family === 6 ? family : 0 });
 
 /** Thrown (or passed to undici's connect callback) when the guard refuses a destination. */
-export class BlockedError extends Error {
-  readonly code = 'E_BLOCKED';
+export class BlockedError extends AppError {
   constructor(message: string) {
-    super(message);
+    super('blocked', message, 400);
     this.name = 'BlockedError';
   }
 }
@@ -29,7 +28,7 @@ export class BlockedError extends Error {
 /** True when `err` or one of its causes is a {@link BlockedError}. */
 export function isBlockedError(err: unknown): err is BlockedError {
   for (let e = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
-    if (e instanceof BlockedError || (e as { code?: unknown }).code === 'E_BLOCKED') return true;
+    if (e instanceof BlockedError) return true;
   }
   return false;
 }

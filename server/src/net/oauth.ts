@@ -1,4 +1,5 @@
 import * as oauth from 'oauth4webapi';
+import { AppError } from '../errors';
 import type { NetErrorType, NetRequest, NetResult } from './send';
 
 /** What a client-credentials token request needs (RFC 6749 section 4.4). */
@@ -24,9 +25,9 @@ const MAX_TOKEN_RESPONSE_BYTES = 64 * 1024;
 export type SendGuarded = (req: NetRequest) => Promise<NetResult>;
 
 /** A failure of our stack (guard, timeout, cap) carried through oauth4webapi's fetch. */
-class NetFailure extends Error {
+class NetFailure extends AppError {
   constructor(readonly net: NonNullable<NetResult['error']>) {
-    super(net.message);
+    super('upstream_failed', net.message, 502);
   }
 }
 

@@ -1,5 +1,6 @@
 import type { HttpMethod, KeyValue, Variable } from '../../../../shared/action';
 import type { ImportedOperation, VariableSource } from '../../../../shared/openapi-import';
+import { AppError } from '../../errors';
 import { flattenBody, list, place } from './body';
 import type { AuthParam } from './connection';
 import { operationDescription, VariableNamer, type ToolNamer } from './names';
@@ -201,5 +202,9 @@ function failPath(raw: RawOperation, name: string): never {
 }
 
 /** An operation that cannot become an action; the preview lists it as skipped. */
-export class SkipOperation extends Error {}
+export class SkipOperation extends AppError {
+  constructor(message: string) {
+    super('skipped', message, 400);
+  }
+}
 
