@@ -76,7 +76,10 @@ export interface ConversationDoc {
   tenantId: string;
   channel: string;
   externalId: string | null;
+  /** The conversation as JSON with `messages: null`; documents written before `messages` existed hold them here. */
   doc: string;
+  /** One JSON text per message, in order: a turn pushes its new ones instead of rewriting the history. */
+  messages?: string[];
   version: number;
   updatedAt: Date;
 }

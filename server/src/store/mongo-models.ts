@@ -59,6 +59,8 @@ export function defineModels(conn: Connection) {
     { _id: str, tenantId: str, channel: str, externalId: optStr, doc: str, version: { type: Number, required: true }, updatedAt: { type: Date, required: true } },
     options,
   );
+  // Absent (not []) on documents written before messages were kept apart.
+  conversation.add({ messages: { type: [String], default: undefined } });
   // Pages sort by (updatedAt, _id): the _id makes the order total, so a cursor never skips a tie.
   conversation.index({ tenantId: 1, updatedAt: -1, _id: -1 });
   conversation.index({ tenantId: 1, channel: 1, updatedAt: -1, _id: -1 });

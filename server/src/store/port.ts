@@ -8,7 +8,7 @@ import type { TenantsPort } from './port-tenants';
 export type { Tenant, AuditEntry, AuditInput, TenantsPort } from './port-tenants';
 export type { ActionVersion, ActionsPort } from './port-actions';
 export type { ActionRef, CachedToken, ConnectionsPort, DeleteConnectionResult, IdentityKey, ImportAudit } from './port-connections';
-export type { ActionStat, CallFilter, ConversationsPort, Page, PruneCounts, RecordsPort } from './port-records';
+export type { ActionStat, CallFilter, ConversationWrite, ConversationsPort, Page, PruneCounts, RecordsPort } from './port-records';
 export type { ProposalStatus, ProposalsPort, ScopedToken, StoredProposal, TokenScope, TokensPort } from './port-proposals';
 export { FINISHED_PROPOSAL_STATUSES } from './port-proposals';
 export type { InboxItem, InboxPort } from './port-inbox';
