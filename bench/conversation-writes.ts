@@ -13,7 +13,8 @@ import { table } from './stats';
 /*
  * What one turn writes to the store for a conversation of 10 against 200 messages: a turn adds a
  * customer message and a reply (about 400 characters each) and saves with `appendedFrom`, as the
- * agent does. SQLite: bytes the turns add to the WAL (pages really written). MongoDB (when
+ * agent does. SQLite: bytes the turns add to the WAL (pages really written, before any
+ * checkpoint copies them into the file). MongoDB (when
  * MONGODB_URI is set): bytes of the update documents sent. And the median time of a save.
  *   npx tsx bench/conversation-writes.ts
  * Run it on an older commit (same store API) for the figures before a change.
@@ -71,6 +72,8 @@ async function measure(store: Store, length: number, bytes: { start(): void; sto
 async function sqliteRows(): Promise<(string | number)[][]> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-conv-'));
   const store = await openStore({ DATA_DIR: dir, MONGODB_URI: undefined, ENCRYPTION_KEY: randomBytes(32).toString('base64') });
+  // Without the background checkpointer (when there is one) the WAL only grows: its size is what the turns wrote.
+  await (store as { checkpointer?: { stop(): Promise<void> } }).checkpointer?.stop();
   const raw = new Database(path.join(dir, 'store.sqlite'));
   const wal = path.join(dir, 'store.sqlite-wal');
   try {
