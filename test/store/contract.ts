@@ -9,6 +9,7 @@ export { actionSpec, auditInput, settingsDoc } from './builders';
 import { describeInboxFencing, describeRecordsContract } from './contract-records';
 import { describeProposalsContract } from './contract-proposals';
 import { describeConnectionsContract } from './contract-connections';
+import { describeConversationWritesContract } from './contract-conversations';
 
 /** What a contract run needs from an adapter: a fresh, empty store and a way to dispose of it. */
 export type MakeStore = () => Promise<{ store: Store; cleanup(): Promise<void> }>;
@@ -33,6 +34,7 @@ export function describeStoreContract(name: string, makeStore: MakeStore): void 
     describeRecordsContract(() => store);
     describeInboxFencing(() => store);
     describeConnectionsContract(() => store);
+    describeConversationWritesContract(() => store);
 
     const tenantPair = async () => [await store.createTenant('a', `hash-a-${randomUUID()}`), await store.createTenant('b', `hash-b-${randomUUID()}`)] as const;
 

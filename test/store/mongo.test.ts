@@ -5,7 +5,8 @@ import mongoose from 'mongoose';
 import { ConfigError } from '../../server/src/errors';
 import { SecretBox } from '../../server/src/store/crypto';
 import { MongoStore } from '../../server/src/store/mongo';
-import { call } from './builders';
+import type { Conversation } from '../../shared/conversation';
+import { call, conversation } from './builders';
 import { actionSpec, auditInput, describeStoreContract, settingsDoc } from './contract';
 
 /*
@@ -175,6 +176,43 @@ if (!uri) {
       } finally {
         child.stdin.end();
         await exited;
+        await cleanup();
+      }
+    });
+
+    test('an append pushes only the new messages; a document of the older shape reads, and its next write converts it', async () => {
+      const { store, cleanup } = await makeMongoStore();
+      const updates: { $set?: Record<string, unknown>; $push?: { messages: { $each: string[] } } }[] = [];
+      mongoose.set('debug', (coll: string, method: string, ...args: unknown[]) => {
+        if (coll === 'conversations' && method === 'updateOne') updates.push(args[1] as (typeof updates)[number]);
+      });
+      const turn = (c: Conversation, n: number): Conversation => ({
+        ...c,
+        messages: [...c.messages, { role: 'user', content: `q${n}`, at: c.updatedAt, turnId: `t${n}` }, { role: 'assistant', content: `a${n}`, at: c.updatedAt, turnId: `t${n}` }],
+        version: c.version + 1,
+      });
+      try {
+        const t = await store.createTenant('acme', 'hash');
+        const conn = await adminConn();
+        // Written by the earlier release: the messages inside `doc`, no `messages` field.
+        const old = turn(conversation(t.id), 1);
+        await conn.collection('conversations').insertOne({ _id: old.id as never, tenantId: t.id, channel: 'api', externalId: null, doc: JSON.stringify(old), version: 2, updatedAt: new Date(old.updatedAt) });
+        expect(await store.getConversation(t.id, old.id)).toEqual(old);
+        const v3 = turn(old, 2);
+        expect(await store.updateConversation(v3, { appendedFrom: 3 })).toBe(true);
+        expect(await store.getConversation(t.id, old.id)).toEqual(v3);
+        const stored = await conn.collection('conversations').findOne({ _id: old.id as never });
+        expect(stored?.messages).toHaveLength(5);
+        expect(JSON.parse(stored!.doc as string).messages).toBeNull();
+        updates.length = 0;
+        const v4 = turn(v3, 3);
+        expect(await store.saveTurn(v4, [], { create: false, appendedFrom: 5 })).toBe(true);
+        expect(updates).toHaveLength(1);
+        expect(updates[0]!.$push?.messages.$each.map((m) => JSON.parse(m).content)).toEqual(['q3', 'a3']);
+        expect(updates[0]!.$set).not.toHaveProperty('messages');
+        expect(await store.getConversation(t.id, old.id)).toEqual(v4);
+      } finally {
+        mongoose.set('debug', false);
         await cleanup();
       }
     });

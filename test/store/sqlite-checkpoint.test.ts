@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { SqliteStore } from '../../server/src/store/sqlite';
+import { openSqliteStore } from '../../server/src/store/sqlite';
 import { SecretBox } from '../../server/src/store/crypto';
 import { WAL_SAFETY_PAGES, type CheckpointEvent } from '../../server/src/store/sqlite-checkpoint';
 import { auditInput, settingsDoc } from './builders';
@@ -16,7 +16,7 @@ describe('SQLite background checkpoints', () => {
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   test('writes are checkpointed by the worker thread; the writer only keeps a distant safety net', async () => {
-    const store = new SqliteStore(dir, new SecretBox(Buffer.alloc(32, 7)));
+    const store = openSqliteStore(dir, new SecretBox(Buffer.alloc(32, 7)));
     try {
       const events: CheckpointEvent[] = [];
       const copied = new Promise<void>((resolve) =>
@@ -37,7 +37,7 @@ describe('SQLite background checkpoints', () => {
       } finally {
         reader.close();
       }
-      expect((store as unknown as { db: Database.Database }).db.pragma('wal_autocheckpoint', { simple: true })).toBe(WAL_SAFETY_PAGES);
+      expect(store.db.pragma('wal_autocheckpoint', { simple: true })).toBe(WAL_SAFETY_PAGES);
     } finally {
       await store.close();
     }
@@ -46,7 +46,7 @@ describe('SQLite background checkpoints', () => {
   });
 
   test('closing twice, or after the thread stopped, does not hang', async () => {
-    const store = new SqliteStore(dir, new SecretBox(Buffer.alloc(32, 7)));
+    const store = openSqliteStore(dir, new SecretBox(Buffer.alloc(32, 7)));
     await store.checkpointer.stop();
     await store.close();
     await store.close();

@@ -7,7 +7,8 @@ import { UserDataApiInput } from '../../shared/action';
 import { ConfigError } from '../../server/src/errors';
 import { openStore } from '../../server/src/store';
 import { SecretBox, loadOrCreateKey } from '../../server/src/store/crypto';
-import { SqliteStore } from '../../server/src/store/sqlite';
+import type { Store } from '../../server/src/store/port';
+import { openSqliteStore } from '../../server/src/store/sqlite';
 import { actionSpec, auditInput, describeStoreContract, settingsDoc } from './contract';
 import { proposal } from './contract-proposals';
 
@@ -129,8 +130,8 @@ describe('SqliteStore specifics', () => {
 
   test('two stores on one DATA_DIR see each other and never claim the same item', async () => {
     const box = new SecretBox(randomBytes(32));
-    const one = new SqliteStore(dir, box);
-    const two = new SqliteStore(dir, box);
+    const one = openSqliteStore(dir, box);
+    const two = openSqliteStore(dir, box);
     try {
       const t = await one.createTenant('acme', 'hash');
       expect(await two.getTenant(t.id)).toEqual(t);
@@ -146,7 +147,7 @@ describe('SqliteStore specifics', () => {
 
       const seen = new Map<string, string>();
       let dupes = 0;
-      const drain = async (store: SqliteStore, owner: string) => {
+      const drain = async (store: Store, owner: string) => {
         for (let idle = 0; idle < 50; ) {
           const it = await store.claim(owner, 10_000);
           if (!it) {
@@ -173,8 +174,8 @@ describe('SqliteStore specifics', () => {
 
   test('a proposal transition through two connections: one wins', async () => {
     const box = new SecretBox(randomBytes(32));
-    const one = new SqliteStore(dir, box);
-    const two = new SqliteStore(dir, box);
+    const one = openSqliteStore(dir, box);
+    const two = openSqliteStore(dir, box);
     try {
       const t = await one.createTenant('acme', 'hash');
       const p = proposal(t.id, randomUUID(), { status: 'confirmed' });
@@ -190,7 +191,7 @@ describe('SqliteStore specifics', () => {
 
   test('two OS processes on one DATA_DIR drain the inbox without doing an item twice', async () => {
     const key = newKey();
-    const store = new SqliteStore(dir, new SecretBox(Buffer.from(key, 'base64')));
+    const store = openSqliteStore(dir, new SecretBox(Buffer.from(key, 'base64')));
     const t = await store.createTenant('acme', 'hash');
     const N = 150;
     for (let i = 0; i < N; i++) await store.enqueue({ tenantId: t.id, source: 'zendesk', dedupeKey: `d${i}`, conversationKey: `k${i}`, payload: { i } });

@@ -128,6 +128,7 @@ export class Agent {
       conv.version > 0 ? store.listProposals(tenantId, conv.id) : Promise.resolve([] as StoredProposal[]),
     ]);
     const { settings, userDataApi: uda } = cfg;
+    const stored = conv.messages.length; // the messages of the version read: the turn only appends after them
     conv.messages.push({ role: 'user', content: message, at: now.toISOString(), turnId });
 
     const state: TurnState = {
@@ -177,7 +178,7 @@ export class Agent {
     if (fallback) conv.needsHuman = true;
     const text = state.scrub.text(reply ?? settings.fallbackReply);
     conv.messages.push({ role: 'assistant', content: text, at: new Date().toISOString(), turnId, ...(fallback ? { fallback: true } : {}) });
-    await this.save(conv, state.calls);
+    await this.save(conv, state.calls, stored);
     const pending = state.proposals.filter((p) => p.status === 'pending').map(publicProposal);
     return { conversation: conv, reply: text, calls: state.calls, pending, fallback };
   }
@@ -255,10 +256,10 @@ export class Agent {
    * Writes the conversation and its calls in one step. The calls are logged even when the
    * conversation write loses a race: they were made, and the call log must say so.
    */
-  private async save(conv: Conversation, calls: CallRecord[]): Promise<void> {
+  private async save(conv: Conversation, calls: CallRecord[], appendedFrom?: number): Promise<void> {
     conv.version += 1;
     conv.updatedAt = new Date().toISOString();
-    const written = await this.deps.store.saveTurn(conv, calls, { create: conv.version === 1 });
+    const written = await this.deps.store.saveTurn(conv, calls, { create: conv.version === 1, appendedFrom });
     if (!written) throw new ConflictError('the conversation changed while this turn ran; send the message again');
   }
 }

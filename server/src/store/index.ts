@@ -1,7 +1,7 @@
 import type { Config } from '../config';
 import { SecretBox, loadOrCreateKey } from './crypto';
 import type { Store } from './port';
-import { SqliteStore } from './sqlite';
+import { openSqliteStore } from './sqlite';
 
 export type { Store, Tenant, AuditEntry, AuditInput, InboxItem, CallFilter, StoredProposal, ProposalStatus, ScopedToken, TokenScope, ActionVersion } from './port';
 export { FINISHED_PROPOSAL_STATUSES } from './port';
@@ -16,5 +16,5 @@ export async function openStore(config: Pick<Config, 'DATA_DIR' | 'MONGODB_URI' 
     return MongoStore.connect(config.MONGODB_URI, box);
   }
   const box = new SecretBox(loadOrCreateKey(config.DATA_DIR, config.ENCRYPTION_KEY));
-  return new SqliteStore(config.DATA_DIR, box);
+  return openSqliteStore(config.DATA_DIR, box);
 }

@@ -1,4 +1,5 @@
 import { ValidationError } from '../errors';
+import type { Page } from './port-records';
 
 /*
  * Helpers both adapters share, so that cursors and statistics mean the same on each.
@@ -21,6 +22,16 @@ export function decodeCursor(cursor: string | undefined): [string | number, stri
     // falls through to the error below
   }
   throw new ValidationError('invalid cursor', [{ path: 'cursor', message: 'not a cursor this server returned' }]);
+}
+
+/**
+ * The page from rows read with `LIMIT limit + 1`: the extra row only says that there is more,
+ * and the cursor is the last kept row's (sort key, id).
+ */
+export function pageOf<R, T>(rows: R[], limit: number, item: (r: R) => T, key: (r: R) => [string | number, string]): Page<T> {
+  const kept = rows.slice(0, limit);
+  const last = kept.at(-1);
+  return { items: kept.map(item), nextCursor: rows.length > limit && last ? encodeCursor(...key(last)) : null };
 }
 
 /** Page sizes: at least 1, at most 1000 (100 when not given). */

@@ -1,24 +1,16 @@
-import type { CallRecord, Channel, Conversation } from '../../../shared/conversation';
-import { decodeCursor, encodeCursor, pageLimit } from './paging';
-import type { ActionStat, CallFilter, Page, PruneCounts } from './port';
-import type { Prepare, Row } from './sqlite-schema';
+import type { CallRecord } from '../../../shared/conversation';
+import { decodeCursor, pageLimit, pageOf } from './paging';
+import type { RecordsPort } from './port';
+import type { SqliteCtx } from './sqlite-context';
+import type { Row } from './sqlite-schema';
 
 /**
  * Call records, newest-first pages, statistics and retention on SQLite. Calls are ordered by
  * `seq` (AUTOINCREMENT under the write lock): the insertion order, whichever process wrote.
  */
-export class SqliteRecords {
-  constructor(private readonly q: Prepare) {}
-
-  /** Inserts; the caller wraps it in a transaction. */
-  insertCalls(tenantId: string, calls: CallRecord[]): void {
-    const ins = this.q('INSERT INTO calls (id, tenant_id, conversation_id, action, ok, error_type, at, duration_ms, test, doc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
-    for (const c of calls) {
-      ins.run(c.id, tenantId, c.conversationId, c.action, c.ok ? 1 : 0, c.errorType ?? null, c.at, c.durationMs, c.test ? 1 : 0, JSON.stringify(c));
-    }
-  }
-
-  pageCalls(tenantId: string, f: CallFilter & { cursor?: string }): Page<CallRecord> {
+export function sqliteRecords(ctx: SqliteCtx): RecordsPort {
+  const { q } = ctx;
+  const pageCalls: RecordsPort['pageCalls'] = async (tenantId, f) => {
     const where = ['tenant_id = ?'];
     const args: unknown[] = [tenantId];
     if (f.conversationId) (where.push('conversation_id = ?'), args.push(f.conversationId));
@@ -31,66 +23,56 @@ export class SqliteRecords {
     const limit = pageLimit(f.limit);
     args.push(limit + 1);
     // The SQL text depends only on which filters are set: a handful of cached statements.
-    const rows = this.q(`SELECT seq, id, doc FROM calls WHERE ${where.join(' AND ')} ORDER BY seq DESC LIMIT ?`).all(...args) as Row[];
-    const items = rows.slice(0, limit);
-    const last = items.at(-1);
-    return {
-      items: items.map((r) => JSON.parse(r.doc as string) as CallRecord),
-      nextCursor: rows.length > limit && last ? encodeCursor(last.seq as number, last.id as string) : null,
-    };
-  }
+    const rows = q(`SELECT seq, id, doc FROM calls WHERE ${where.join(' AND ')} ORDER BY seq DESC LIMIT ?`).all(...args) as Row[];
+    return pageOf(rows, limit, (r) => JSON.parse(r.doc as string) as CallRecord, (r) => [r.seq as number, r.id as string]);
+  };
+  return {
+    async addCalls(tenantId, calls) {
+      if (calls.length) ctx.tx(() => insertCalls(ctx, tenantId, calls));
+    },
+    async listCalls(tenantId, f) {
+      return (f.limit ?? 100) <= 0 ? [] : (await pageCalls(tenantId, f)).items;
+    },
+    pageCalls,
+    /** One query: counts, and nearest-rank percentiles from window functions (same ranks as `percentile`). */
+    async actionStats(tenantId, since) {
+      const rows = q(
+        `WITH c AS (
+           SELECT action, ok, duration_ms FROM calls
+           WHERE tenant_id = ? AND at >= ? AND test = 0 AND (error_type IS NULL OR error_type <> 'needs_confirmation')),
+         r AS (
+           SELECT action, ok, duration_ms,
+             ROW_NUMBER() OVER (PARTITION BY action ORDER BY duration_ms) AS rn,
+             COUNT(*) OVER (PARTITION BY action) AS n
+           FROM c)
+         SELECT action, COUNT(*) AS calls, SUM(ok = 0) AS errors,
+           MAX(CASE WHEN rn = MAX(1, (50 * n + 99) / 100) THEN duration_ms END) AS p50,
+           MAX(CASE WHEN rn = MAX(1, (95 * n + 99) / 100) THEN duration_ms END) AS p95
+         FROM r GROUP BY action ORDER BY action`,
+      ).all(tenantId, since.toISOString()) as { action: string; calls: number; errors: number; p50: number | null; p95: number | null }[];
+      return rows.map((r) => ({ action: r.action, calls: r.calls, errors: r.errors, errorRate: r.calls ? r.errors / r.calls : 0, p50Ms: r.p50, p95Ms: r.p95 }));
+    },
+    /** At most `batch` rows of each kind, oldest first; the caller loops until nothing is left. */
+    async prune(before, batch) {
+      const cut = before.toISOString();
+      const n = Math.max(0, Math.floor(batch));
+      const del = (table: string, where: string) =>
+        q(`DELETE FROM ${table} WHERE rowid IN (SELECT rowid FROM ${table} WHERE ${where} LIMIT @n)`).run({ cut, n }).changes;
+      return ctx.tx(() => ({
+        conversations: del('conversations', 'updated_at < @cut'),
+        calls: del('calls', 'at < @cut'),
+        audit: del('audit', 'at < @cut'),
+        // Finished ones, and any whose expiry passed before the cut-off (nobody can confirm those any more).
+        proposals: del('proposals', `(status IN ('done', 'failed', 'declined', 'expired') AND updated_at < @cut) OR expires_at < @cut`),
+      }));
+    },
+  };
+}
 
-  pageConversations(tenantId: string, opts: { limit: number; channel?: Channel; cursor?: string }): Page<Conversation> {
-    const where = ['tenant_id = @tenantId'];
-    if (opts.channel) where.push('channel = @channel');
-    const after = decodeCursor(opts.cursor);
-    if (after) where.push('(updated_at < @at OR (updated_at = @at AND id < @id))');
-    const limit = pageLimit(opts.limit);
-    const rows = this.q(`SELECT id, updated_at, doc FROM conversations WHERE ${where.join(' AND ')} ORDER BY updated_at DESC, id DESC LIMIT @n`).all({
-      tenantId,
-      ...(opts.channel ? { channel: opts.channel } : {}),
-      ...(after ? { at: String(after[0]), id: after[1] } : {}),
-      n: limit + 1,
-    }) as Row[];
-    const items = rows.slice(0, limit);
-    const last = items.at(-1);
-    return {
-      items: items.map((r) => JSON.parse(r.doc as string) as Conversation),
-      nextCursor: rows.length > limit && last ? encodeCursor(last.updated_at as string, last.id as string) : null,
-    };
-  }
-
-  /** One query: counts, and nearest-rank percentiles from window functions (same ranks as `percentile`). */
-  actionStats(tenantId: string, since: Date): ActionStat[] {
-    const rows = this.q(
-      `WITH c AS (
-         SELECT action, ok, duration_ms FROM calls
-         WHERE tenant_id = ? AND at >= ? AND test = 0 AND (error_type IS NULL OR error_type <> 'needs_confirmation')),
-       r AS (
-         SELECT action, ok, duration_ms,
-           ROW_NUMBER() OVER (PARTITION BY action ORDER BY duration_ms) AS rn,
-           COUNT(*) OVER (PARTITION BY action) AS n
-         FROM c)
-       SELECT action, COUNT(*) AS calls, SUM(ok = 0) AS errors,
-         MAX(CASE WHEN rn = MAX(1, (50 * n + 99) / 100) THEN duration_ms END) AS p50,
-         MAX(CASE WHEN rn = MAX(1, (95 * n + 99) / 100) THEN duration_ms END) AS p95
-       FROM r GROUP BY action ORDER BY action`,
-    ).all(tenantId, since.toISOString()) as { action: string; calls: number; errors: number; p50: number | null; p95: number | null }[];
-    return rows.map((r) => ({ action: r.action, calls: r.calls, errors: r.errors, errorRate: r.calls ? r.errors / r.calls : 0, p50Ms: r.p50, p95Ms: r.p95 }));
-  }
-
-  /** At most `batch` rows of each kind, oldest first; the caller loops until nothing is left. */
-  prune(before: Date, batch: number): PruneCounts {
-    const cut = before.toISOString();
-    const n = Math.max(0, Math.floor(batch));
-    const del = (table: string, where: string) =>
-      this.q(`DELETE FROM ${table} WHERE rowid IN (SELECT rowid FROM ${table} WHERE ${where} LIMIT @n)`).run({ cut, n }).changes;
-    return {
-      conversations: del('conversations', 'updated_at < @cut'),
-      calls: del('calls', 'at < @cut'),
-      audit: del('audit', 'at < @cut'),
-      // Finished ones, and any whose expiry passed before the cut-off (nobody can confirm those any more).
-      proposals: del('proposals', `(status IN ('done', 'failed', 'declined', 'expired') AND updated_at < @cut) OR expires_at < @cut`),
-    };
+/** Inserts; the caller wraps it in a transaction. */
+export function insertCalls(ctx: SqliteCtx, tenantId: string, calls: CallRecord[]): void {
+  const ins = ctx.q('INSERT INTO calls (id, tenant_id, conversation_id, action, ok, error_type, at, duration_ms, test, doc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
+  for (const c of calls) {
+    ins.run(c.id, tenantId, c.conversationId, c.action, c.ok ? 1 : 0, c.errorType ?? null, c.at, c.durationMs, c.test ? 1 : 0, JSON.stringify(c));
   }
 }

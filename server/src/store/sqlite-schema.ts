@@ -31,6 +31,9 @@ CREATE INDEX IF NOT EXISTS conversations_page ON conversations (tenant_id, updat
 CREATE INDEX IF NOT EXISTS conversations_channel_page ON conversations (tenant_id, channel, updated_at, id);
 CREATE INDEX IF NOT EXISTS conversations_updated ON conversations (updated_at);
 CREATE UNIQUE INDEX IF NOT EXISTS conversations_external ON conversations (tenant_id, channel, external_id) WHERE external_id IS NOT NULL;
+CREATE TABLE IF NOT EXISTS conversation_messages (
+  conversation_id TEXT NOT NULL REFERENCES conversations (id) ON DELETE CASCADE, idx INTEGER NOT NULL, doc TEXT NOT NULL,
+  PRIMARY KEY (conversation_id, idx)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS calls (
   seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, tenant_id TEXT NOT NULL,
   conversation_id TEXT, action TEXT NOT NULL, ok INTEGER NOT NULL, error_type TEXT, doc TEXT NOT NULL);
@@ -73,6 +76,17 @@ const ADDED: { table: string; column: string; ddl: string; backfill: string }[] 
   { table: 'calls', column: 'duration_ms', ddl: 'duration_ms INTEGER', backfill: `UPDATE calls SET duration_ms = json_extract(doc, '$.durationMs') WHERE duration_ms IS NULL` },
   { table: 'calls', column: 'test', ddl: 'test INTEGER NOT NULL DEFAULT 0', backfill: `UPDATE calls SET test = 1 WHERE json_extract(doc, '$.test') = 1` },
   { table: 'audit', column: 'at', ddl: 'at TEXT', backfill: `UPDATE audit SET at = json_extract(doc, '$.at') WHERE at IS NULL` },
+  {
+    // Messages moved out of the conversation document (a turn appends rows instead of rewriting the
+    // whole history): the count is what an append checks, and the backfill moves older files' messages.
+    table: 'conversations',
+    column: 'message_count',
+    ddl: 'message_count INTEGER',
+    backfill: `INSERT INTO conversation_messages (conversation_id, idx, doc)
+      SELECT c.id, CAST(m.key AS INTEGER), m.value FROM conversations c, json_each(c.doc, '$.messages') m;
+      UPDATE conversations SET message_count = json_array_length(doc, '$.messages'), doc = json_set(doc, '$.messages', NULL)
+      WHERE json_type(doc, '$.messages') = 'array'`,
+  },
   {
     table: 'actions',
     column: 'connection_id',
