@@ -116,13 +116,16 @@ async function mongoRows(uri: string): Promise<(string | number)[][]> {
   }
 }
 
-async function main(): Promise<void> {
+/** `npm run bench -- writes` (also runnable alone with `npx tsx bench/conversation-writes.ts`). */
+export async function benchConversationWrites(): Promise<void> {
   const rows = await sqliteRows();
   if (process.env.MONGODB_URI) rows.push(...(await mongoRows(process.env.MONGODB_URI)));
   table(['store', 'messages', 'bytes written/turn', 'save p50 ms'], rows);
 }
 
-main().catch((err: unknown) => {
-  console.error(err);
-  process.exitCode = 1;
-});
+if (require.main === module) {
+  benchConversationWrites().catch((err: unknown) => {
+    console.error(err);
+    process.exitCode = 1;
+  });
+}

@@ -1,5 +1,6 @@
 import os from 'node:os';
 import { benchActions } from './actions';
+import { benchConversationWrites } from './conversation-writes';
 import { benchExecutor } from './executor';
 import { benchMemory } from './memory';
 import { benchTurn } from './turn';
@@ -17,6 +18,7 @@ async function main(): Promise<void> {
     ['turn', 'conversation turn: ours vs raw undici vs @openai/agents vs AI SDK', benchTurn],
     ['actions', 'actions per tenant: turn p50 and tool tokens per round', benchActions],
     ['webhooks', 'webhooks: Intercom acks during a 500-delivery burst, drain rate', benchWebhooks],
+    ['writes', 'conversation writes: bytes per turn at 10 and 200 messages', benchConversationWrites],
     ['memory', 'memory of the server process', benchMemory],
   ];
   const only = process.argv.slice(2);
