@@ -4,6 +4,7 @@ import { intercomHandler } from './intercom';
 import { zendeskHandler } from './zendesk';
 
 export type { ChannelDeps } from './deps';
+export { SettingsCache } from './settings-cache';
 
 /** Inbox handlers by source. */
 export function channelHandlers(deps: ChannelDeps): Partial<Record<'zendesk' | 'intercom', InboxHandler>> {

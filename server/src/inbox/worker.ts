@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '../logger';
 import type { InboxItem, Store } from '../store';
+import { INTAKE_GATE_DEFAULTS, IntakeGate, type IntakeGateOptions } from './intake-gate';
 
 /** Processes one delivery; throwing gives it back for a retry. */
 export type InboxHandler = (item: InboxItem) => Promise<void>;
@@ -14,21 +15,43 @@ export interface WorkerOptions {
   maxAttempts: number;
   /** Finished deliveries are kept this long (for deduplication), then pruned. */
   retainMs: number;
+  /** While deliveries arrive, new claims wait (see IntakeGate). */
+  intake: IntakeGateOptions;
+  /** The gate's clock (tests inject one). */
+  now: () => number;
 }
 
-const DEFAULTS: WorkerOptions = { concurrency: 4, leaseMs: 120_000, idleMs: 500, maxAttempts: 5, retainMs: 7 * 24 * 3600_000 };
+const DEFAULTS: WorkerOptions = {
+  concurrency: 4,
+  leaseMs: 120_000,
+  idleMs: 500,
+  maxAttempts: 5,
+  retainMs: 7 * 24 * 3600_000,
+  intake: INTAKE_GATE_DEFAULTS,
+  now: () => performance.now(),
+};
+
+/** Gate checks per claim at most: each waits until the intake is quiet or the hold ends, so a few suffice. */
+const MAX_GATE_WAITS = 1000;
 
 /**
  * Drains the durable inbox. Items are leased through the store's atomic claim, so any number
  * of instances can drain one inbox; an item whose worker died is claimed again when its lease
- * expires; one conversation's items are processed one at a time, in order.
+ * expires; one conversation's items are processed one at a time, in order. Acknowledging
+ * webhooks comes first: claims wait while deliveries are arriving (IntakeGate), and each claim
+ * waits for the I/O already pending, so a worker's synchronous steps never sit in front of a
+ * request that has arrived.
  */
 export class InboxWorker {
   readonly owner = `worker-${randomUUID()}`;
   private readonly opts: WorkerOptions;
   private running = false;
   private readonly loops: Promise<void>[] = [];
+  /** Idle loops waiting for work. */
   private wakeups: (() => void)[] = [];
+  /** Loops waiting for the intake to go quiet. */
+  private readonly held: (() => void)[] = [];
+  private readonly gate: IntakeGate;
 
   constructor(
     private readonly store: Store,
@@ -37,6 +60,7 @@ export class InboxWorker {
     opts: Partial<WorkerOptions> = {},
   ) {
     this.opts = { ...DEFAULTS, ...opts };
+    this.gate = new IntakeGate(this.opts.intake);
   }
 
   private pruneTimer: NodeJS.Timeout | undefined;
@@ -50,11 +74,19 @@ export class InboxWorker {
     for (let i = 0; i < this.opts.concurrency; i++) this.loops.push(this.loop());
   }
 
-  /** New work arrived: stop waiting. */
+  /**
+   * A delivery was stored: one idle loop stops waiting for it (one item needs one loop; waking
+   * every idle loop made all of them run a claim transaction for it), and the intake counts
+   * as busy (see IntakeGate).
+   */
   wake(): void {
-    const w = this.wakeups;
-    this.wakeups = [];
-    for (const f of w) f();
+    this.gate.arrived(this.opts.now());
+    this.wakeups[0]?.();
+  }
+
+  /** Every waiting loop stops waiting (shutdown). */
+  private wakeAll(): void {
+    for (const f of [...this.wakeups, ...this.held]) f();
   }
 
   /**
@@ -64,7 +96,7 @@ export class InboxWorker {
   async stop(drainMs = 25_000): Promise<void> {
     this.running = false;
     clearInterval(this.pruneTimer);
-    this.wake();
+    this.wakeAll();
     let timer: NodeJS.Timeout | undefined;
     const bound = new Promise<'timeout'>((resolve) => {
       timer = setTimeout(() => resolve('timeout'), drainMs);
@@ -83,8 +115,36 @@ export class InboxWorker {
     );
   }
 
+  /** Waits (in a wake-able sleep) until the gate lets a claim go; false when stopped meanwhile. */
+  private async intakeQuiet(): Promise<boolean> {
+    for (let i = 0; i < MAX_GATE_WAITS && this.running; i++) {
+      const ms = this.gate.waitMs(this.opts.now());
+      if (ms <= 0) break;
+      await this.sleep(ms, this.held);
+    }
+    // Requests that have arrived meanwhile are handled before this loop's synchronous claim.
+    await new Promise((r) => setImmediate(r));
+    return this.running;
+  }
+
+  /** Sleeps `ms`, or until woken through `list` (idle loops: by a delivery; held ones: only by stop). */
+  private sleep(ms: number, list: (() => void)[]): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(t);
+        // Out of the list also when the timer fired: a wake must not be spent on a loop already awake.
+        const i = list.indexOf(done);
+        if (i >= 0) list.splice(i, 1);
+        resolve();
+      };
+      const t = setTimeout(done, ms);
+      list.push(done);
+    });
+  }
+
   private async loop(): Promise<void> {
     while (this.running) {
+      if (!(await this.intakeQuiet())) break;
       let item: InboxItem | null = null;
       try {
         item = await this.store.claim(this.owner, this.opts.leaseMs);
@@ -92,13 +152,7 @@ export class InboxWorker {
         this.log.error({ err }, 'inbox claim failed');
       }
       if (!item) {
-        await new Promise<void>((resolve) => {
-          const t = setTimeout(resolve, this.opts.idleMs);
-          this.wakeups.push(() => {
-            clearTimeout(t);
-            resolve();
-          });
-        });
+        await this.sleep(this.opts.idleMs, this.wakeups);
         continue;
       }
       await this.process(item);

@@ -1,11 +1,12 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { rawBody } from '../body';
-import express, { type Request, type Response } from 'express';
+import type { Request, Response } from 'express';
 import { AppError, UnauthorizedError } from '../../errors';
 import { inboxConversationKey } from '../../inbox';
 import type { Mount } from '../app';
 import type { AppContext } from '../context';
-import { HANDLED_TOPICS, jobFrom, Notification } from '../../channels/intercom';
+import { SettingsCache } from '../../channels';
+import { HANDLED_TOPICS, IntercomApps, jobFrom, Notification } from '../../channels/intercom';
 
 export const WEBHOOK_PATH = '/webhooks/intercom';
 
@@ -22,21 +23,40 @@ export function validSignature(rawBody: Buffer, header: string | undefined, clie
   return given.length === expected.length && timingSafeEqual(given, expected);
 }
 
+/** The answers of the intake, serialized once: an acknowledgement only says what became of the delivery. */
+const ANSWERS = {
+  stored: JSON.stringify({ ok: true, duplicate: false }),
+  duplicate: JSON.stringify({ ok: true, duplicate: true }),
+  ignored: JSON.stringify({ ok: true, ignored: true }),
+};
+
+/**
+ * A 200 with one of the answers above, written directly: Express's `res.json` would also hash
+ * the body for an ETag and check freshness, which nothing on a webhook uses.
+ */
+function answer(res: Response, body: string): void {
+  res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) }).end(body);
+}
+
 /**
  * `HEAD /webhooks/intercom` (Intercom checks the URL with it) and `POST /webhooks/intercom`:
  * signature and tenant checked, the message stored in the durable inbox, acknowledged at once.
- * No Intercom or model call happens on the request path: the inbox worker does the work.
+ * No Intercom or model call happens on the request path: the inbox worker does the work. The
+ * path is kept to verify, append, answer (issue 13): the owner of the app id and its secret
+ * come from a cache confirmed by one configuration-version read, not from reading and
+ * decrypting the settings per delivery.
  */
 export const intercomMount: Mount = (app, ctx) => {
+  const apps = new IntercomApps(ctx.store, new SettingsCache(ctx.store));
   app.head(WEBHOOK_PATH, (_req, res) => {
     res.status(200).end();
   });
   // The signature covers the exact bytes, so the body is parsed here and not by the JSON API's parser.
   const raw = rawBody();
-  app.post(WEBHOOK_PATH, raw, (req, res) => receive(ctx, req, res));
+  app.post(WEBHOOK_PATH, raw, (req, res) => receive(ctx, apps, req, res));
 };
 
-async function receive(ctx: AppContext, req: Request, res: Response): Promise<void> {
+async function receive(ctx: AppContext, apps: IntercomApps, req: Request, res: Response): Promise<void> {
   const body: Buffer = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
   let json: unknown;
   try {
@@ -46,40 +66,37 @@ async function receive(ctx: AppContext, req: Request, res: Response): Promise<vo
   }
   const appId = json && typeof json === 'object' ? (json as { app_id?: unknown }).app_id : undefined;
   if (typeof appId !== 'string' || !appId) throw new UnauthorizedError('unknown Intercom workspace');
-  const tenant = await ctx.store.tenantByIntercomAppId(appId);
-  const settings = tenant ? await ctx.store.getSettings(tenant.id) : null;
-  const secret = settings?.intercom.clientSecret;
+  const owner = await apps.find(appId);
+  const secret = owner?.settings.intercom.clientSecret;
   // One answer for an unknown app, an app without a secret and a bad signature: nothing to probe.
-  if (!tenant || !secret || !validSignature(body, req.get('x-hub-signature'), secret)) {
-    ctx.log.warn({ appId: appId.slice(0, 40), known: Boolean(tenant) }, 'intercom webhook rejected');
+  if (!owner || !secret || !validSignature(body, req.get('x-hub-signature'), secret)) {
+    ctx.log.warn({ appId: appId.slice(0, 40), known: Boolean(owner) }, 'intercom webhook rejected');
     throw new UnauthorizedError('unknown Intercom workspace or bad signature');
   }
 
   const parsed = Notification.safeParse(json);
   if (!parsed.success) throw new AppError('invalid_notification', 'not an Intercom notification', 400);
   const n = parsed.data;
-  const log = ctx.log.child({ tenantId: tenant.id, notificationId: n.id, topic: n.topic });
+  const tenantId = owner.tenantId;
   if (!HANDLED_TOPICS.has(n.topic)) {
-    log.debug('intercom topic ignored');
-    res.json({ ok: true, ignored: true });
-    return;
+    ctx.log.debug({ tenantId, notificationId: n.id, topic: n.topic }, 'intercom topic ignored');
+    return answer(res, ANSWERS.ignored);
   }
   // The AI's own replies (its admin) are no take-over; the worker checks again against the settings it reads.
-  const job = jobFrom(n, { botAdminId: settings?.intercom.adminId ?? null });
+  const job = jobFrom(n, { botAdminId: owner.settings.intercom.adminId ?? null });
   if ('skip' in job) {
-    log.info({ reason: job.skip }, 'intercom notification not answered');
-    res.json({ ok: true, ignored: true });
-    return;
+    ctx.log.info({ tenantId, notificationId: n.id, topic: n.topic, reason: job.skip }, 'intercom notification not answered');
+    return answer(res, ANSWERS.ignored);
   }
   const stored = await ctx.store.enqueue({
-    tenantId: tenant.id,
+    tenantId,
     source: 'intercom',
     // Notification ids are Intercom's; the tenant prefix keeps one workspace from shadowing another's.
-    dedupeKey: `${tenant.id}:${n.id}`,
-    conversationKey: inboxConversationKey('intercom', tenant.id, job.conversationId),
+    dedupeKey: `${tenantId}:${n.id}`,
+    conversationKey: inboxConversationKey('intercom', tenantId, job.conversationId),
     payload: job,
   });
   if (stored) ctx.wakeWorkers();
-  log.debug({ stored, conversationId: job.conversationId }, 'intercom notification received');
-  res.json({ ok: true, duplicate: !stored });
+  ctx.log.debug({ tenantId, notificationId: n.id, stored, conversationId: job.conversationId }, 'intercom notification received');
+  answer(res, stored ? ANSWERS.stored : ANSWERS.duplicate);
 }
