@@ -100,4 +100,21 @@ describe('binding an Intercom app id needs the access token to prove it', () => 
     expect(meCalls().length).toBe(before + 1);
     expect((await api(ts.url, bToken, 'GET', '/v1/settings')).body.intercom.appId).toBe(B_APP);
   });
+
+  test('the intake follows a settings change on the next delivery: a rotated client secret is required, a released app id is unknown', async () => {
+    const ROTATED = 'rotated-client-secret-of-tenant-b';
+    const bNote = (id: string, conversationId: string) => notification({ id, appId: B_APP, conversationId, contactId: 'c-b', body: '<p>Hi again</p>' });
+    // The intake knows B's app and secret from the delivery of the test above.
+    expect((await claim(B_APP, { clientSecret: ROTATED })).status).toBe(200);
+    expect((await deliver(ts.url, bNote('notif_b_old_secret', '8002'), { secret: B_SECRET })).status).toBe(401);
+    const fresh = await deliver(ts.url, bNote('notif_b_new_secret', '8002'), { secret: ROTATED });
+    expect(fresh.status).toBe(200);
+    expect(JSON.parse(fresh.text)).toMatchObject({ ok: true, duplicate: false });
+    await waitFor(() => intercom.comments('8002').length === 1, 10_000, "the answer in B's second conversation");
+
+    const released = await claim(B_APP, { appId: null, clientSecret: ROTATED });
+    expect(released.status).toBe(200);
+    expect(released.body.intercom.appId).toBeNull();
+    expect((await deliver(ts.url, bNote('notif_b_released', '8003'), { secret: ROTATED })).status).toBe(401);
+  });
 });
