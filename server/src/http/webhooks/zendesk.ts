@@ -6,6 +6,7 @@ import { inboxConversationKey } from '../../inbox';
 import type { AppContext } from '../context';
 import { safeEqual } from '../tokens';
 import type { Tenant } from '../../store';
+import { SettingsCache } from '../../channels';
 import { WebhookPayload } from '../../channels/zendesk';
 
 /** Deliveries signed longer ago (or further ahead) than this are refused: replay protection. */
@@ -51,6 +52,8 @@ async function findTenant(ctx: AppContext, id: string): Promise<Tenant | null> {
  */
 export function mountZendeskWebhook(app: Express, ctx: AppContext): void {
   const raw = rawBody();
+  // The signing secret without reading and decrypting the settings per delivery (see SettingsCache).
+  const settings = new SettingsCache(ctx.store);
   app.post('/webhooks/zendesk/:tenantId', raw, async (req, res) => {
     const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     const signature = header(req, 'x-zendesk-webhook-signature');
@@ -61,7 +64,7 @@ export function mountZendeskWebhook(app: Express, ctx: AppContext): void {
 
     const tenantId = String(req.params.tenantId);
     const tenant = await findTenant(ctx, tenantId);
-    const secret = tenant ? (await ctx.store.getSettings(tenant.id))?.zendesk.webhookSecret : null;
+    const secret = tenant ? (await settings.get(tenant.id))?.zendesk.webhookSecret : null;
     // Compared even without a secret, so an unknown tenant costs the same as a bad signature.
     const expected = zendeskSignature(secret ?? 'no-secret-configured', timestamp, body);
     if (!safeEqual(expected, signature.trim()) || !tenant || !secret) {
