@@ -49,7 +49,7 @@ export async function recordClick(t: TurnScope, stored: Conversation | null, uui
     version: stored.version + 1,
     updatedAt: now,
   };
-  if (!(await t.deps.store.updateConversation(next))) throw new RetryLaterError('the conversation changed meanwhile');
+  if (!(await t.deps.store.updateConversation(next, { appendedFrom: stored.messages.length }))) throw new RetryLaterError('the conversation changed meanwhile');
   return next;
 }
 

@@ -71,7 +71,7 @@ export class DeliveryLog {
     await this.mark(key, { [kind]: 'failed' });
   }
 
-  /** Saves delivery state changes in one optimistic write. */
+  /** Saves delivery state changes in one optimistic write (of the conversation's head only). */
   async mark(key: string, marks: Marks): Promise<void> {
     const next: Conversation = {
       ...this.conv,
@@ -79,7 +79,8 @@ export class DeliveryLog {
       version: this.conv.version + 1,
       updatedAt: new Date().toISOString(),
     };
-    if (!(await this.t.deps.store.updateConversation(next))) throw new RetryLaterError('the conversation changed meanwhile');
+    // Only the head changes: the store writes no message again.
+    if (!(await this.t.deps.store.updateConversation(next, { appendedFrom: next.messages.length }))) throw new RetryLaterError('the conversation changed meanwhile');
     this.conv = next;
   }
 

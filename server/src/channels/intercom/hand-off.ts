@@ -31,7 +31,7 @@ export async function handOff(t: TurnScope, stored: Conversation | null, who: Te
     updatedAt: now,
   };
   if (stored) {
-    if (!(await t.deps.store.updateConversation(next))) throw new RetryLaterError('the conversation changed meanwhile');
+    if (!(await t.deps.store.updateConversation(next, { appendedFrom: next.messages.length }))) throw new RetryLaterError('the conversation changed meanwhile');
   } else {
     try {
       await t.deps.store.createConversation(next);
