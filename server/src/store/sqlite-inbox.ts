@@ -3,6 +3,20 @@ import type { InboxItem, InboxPort } from './port';
 import type { SqliteCtx } from './sqlite-context';
 import type { Row } from './sqlite-schema';
 
+/**
+ * The next item a worker may take. It walks the open items in order and stops at the first one
+ * it may take: the partial indexes hold open items only (the literal `status IN (...)` terms
+ * let SQLite use them), so a claim costs microseconds whatever the backlog or the done
+ * history. Planned freely, SQLite sorted every pending row and scanned each conversation's
+ * done items: 62 ms a claim with 500 pending and 20,000 done, on the event loop.
+ */
+export const CLAIM_SQL = `SELECT * FROM inbox i INDEXED BY inbox_open
+ WHERE i.status IN ('pending', 'leased')
+   AND (i.status = 'pending' OR (i.status = 'leased' AND i.lease_expires_at <= @now)) AND i.next_attempt_at <= @now
+   AND NOT EXISTS (SELECT 1 FROM inbox j WHERE j.conversation_key = i.conversation_key AND j.seq < i.seq AND j.status IN ('pending', 'leased'))
+   AND NOT EXISTS (SELECT 1 FROM inbox k WHERE k.conversation_key = i.conversation_key AND k.seq <> i.seq AND k.status IN ('pending', 'leased') AND k.status = 'leased' AND k.lease_expires_at > @now)
+ ORDER BY i.seq LIMIT 1`;
+
 /** The durable webhook inbox on SQLite: leases under the write lock, fenced by owner and expiry. */
 export function sqliteInbox(ctx: SqliteCtx): InboxPort {
   const { q } = ctx;
@@ -17,13 +31,7 @@ export function sqliteInbox(ctx: SqliteCtx): InboxPort {
 
     async claim(owner, leaseMs) {
       const now = Date.now();
-      const pick = q(
-        `SELECT * FROM inbox i
-         WHERE (i.status = 'pending' OR (i.status = 'leased' AND i.lease_expires_at <= @now)) AND i.next_attempt_at <= @now
-           AND NOT EXISTS (SELECT 1 FROM inbox j WHERE j.conversation_key = i.conversation_key AND j.seq < i.seq AND j.status IN ('pending', 'leased'))
-           AND NOT EXISTS (SELECT 1 FROM inbox k WHERE k.conversation_key = i.conversation_key AND k.seq <> i.seq AND k.status = 'leased' AND k.lease_expires_at > @now)
-         ORDER BY i.seq LIMIT 1`,
-      );
+      const pick = q(CLAIM_SQL);
       const lease = q(`UPDATE inbox SET status = 'leased', lease_owner = ?, lease_expires_at = ?, attempts = attempts + 1 WHERE id = ?`);
       // IMMEDIATE takes the write lock before reading, so two processes cannot pick the same row.
       const r = ctx.tx(() => {

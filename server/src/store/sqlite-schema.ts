@@ -59,6 +59,8 @@ CREATE TABLE IF NOT EXISTS inbox (
   UNIQUE (source, dedupe_key));
 CREATE INDEX IF NOT EXISTS inbox_status ON inbox (status, next_attempt_at);
 CREATE INDEX IF NOT EXISTS inbox_conv ON inbox (conversation_key, seq);
+CREATE INDEX IF NOT EXISTS inbox_open ON inbox (seq) WHERE status IN ('pending', 'leased');
+CREATE INDEX IF NOT EXISTS inbox_conv_open ON inbox (conversation_key, seq) WHERE status IN ('pending', 'leased');
 CREATE TABLE IF NOT EXISTS connections (
   id TEXT PRIMARY KEY, tenant_id TEXT NOT NULL, name TEXT NOT NULL, doc TEXT NOT NULL,
   created_at TEXT NOT NULL, updated_at TEXT NOT NULL);
