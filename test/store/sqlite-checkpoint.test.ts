@@ -5,7 +5,7 @@ import Database from 'better-sqlite3';
 import { openSqliteStore } from '../../server/src/store/sqlite';
 import { SecretBox } from '../../server/src/store/crypto';
 import { WAL_SAFETY_PAGES, type CheckpointEvent } from '../../server/src/store/sqlite-checkpoint';
-import { auditInput, settingsDoc } from './builders';
+import { auditInput, call, conversation, settingsDoc } from './builders';
 
 /** The WAL is folded into the file by the background connection, not inside a request's COMMIT (issue 13). */
 describe('SQLite background checkpoints', () => {
@@ -15,7 +15,7 @@ describe('SQLite background checkpoints', () => {
   });
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  test('writes are checkpointed by the worker thread; the writer only keeps a distant safety net', async () => {
+  test('writes are checkpointed by the worker thread; the writer keeps SQLite's own threshold', async () => {
     const store = openSqliteStore(dir, new SecretBox(Buffer.alloc(32, 7)));
     try {
       const events: CheckpointEvent[] = [];
@@ -43,6 +43,22 @@ describe('SQLite background checkpoints', () => {
     }
     // Closing stops the thread and folds the WAL in: nothing is left beside the file.
     expect(fs.existsSync(path.join(dir, 'store.sqlite-wal'))).toBe(false);
+  });
+
+  test('the WAL stays bounded while turns keep committing (the background checkpoint alone never restarts it)', async () => {
+    const store = openSqliteStore(dir, new SecretBox(Buffer.alloc(32, 7)));
+    try {
+      const t = await store.createTenant('wal', 'hash-wal');
+      // ~3,000 turns write well over 10,000 WAL frames: unbounded, the log would pass 40 MB.
+      for (let i = 0; i < 3000; i++) {
+        const c = conversation(t.id);
+        await store.saveTurn(c, [call(c.id, 'lookup_order')], { create: true });
+      }
+      const wal = fs.statSync(path.join(dir, 'store.sqlite-wal')).size;
+      expect(wal).toBeLessThan(16 * 1024 * 1024);
+    } finally {
+      await store.close();
+    }
   });
 
   test('closing twice, or after the thread stopped, does not hang', async () => {
