@@ -15,7 +15,7 @@ describe('SQLite background checkpoints', () => {
   });
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  test('writes are checkpointed by the worker thread; the writer keeps SQLite's own threshold', async () => {
+  test('writes are checkpointed by the worker thread; the writer keeps the threshold of SQLite itself', async () => {
     const store = openSqliteStore(dir, new SecretBox(Buffer.alloc(32, 7)));
     try {
       const events: CheckpointEvent[] = [];
