@@ -33,9 +33,48 @@ export function createLlmFetch(pool: Dispatcher): typeof globalThis.fetch {
       if (Array.isArray(value)) for (const v of value) headers.append(name, v);
       else if (value !== undefined) headers.set(name, value);
     }
-    return new Response(NULL_BODY.has(res.statusCode) ? null : new Uint8Array(bytes), { status: res.statusCode, headers });
+    return new BufferedResponse(res.statusCode, headers, NULL_BODY.has(res.statusCode) ? Buffer.alloc(0) : bytes, String(input)) as unknown as Response;
   };
   return llmFetch as typeof globalThis.fetch;
+}
+
+/**
+ * The part of `Response` the OpenAI SDK reads from a non-streamed answer (status, headers, url,
+ * `json()` / `text()`, a `body` it may cancel), over bytes already read. A WHATWG `Response`
+ * wraps them in a web stream only to read them back: ~25 us a model call, twice a turn.
+ * Streamed completions are not used; a caller that needs a real stream gets the global fetch.
+ */
+class BufferedResponse {
+  readonly ok: boolean;
+  readonly statusText = '';
+  readonly redirected = false;
+  readonly type = 'basic';
+  /** Already read: nothing to cancel. */
+  readonly body = null;
+  bodyUsed = false;
+
+  constructor(
+    readonly status: number,
+    readonly headers: Headers,
+    private readonly bytes: Buffer,
+    readonly url: string,
+  ) {
+    this.ok = status >= 200 && status < 300;
+  }
+
+  async text(): Promise<string> {
+    this.bodyUsed = true;
+    return this.bytes.toString('utf8');
+  }
+
+  async json(): Promise<unknown> {
+    return JSON.parse(await this.text());
+  }
+
+  async arrayBuffer(): Promise<ArrayBuffer> {
+    this.bodyUsed = true;
+    return new Uint8Array(this.bytes).buffer;
+  }
 }
 
 /** Any HeadersInit as the flat name/value list undici takes. */
