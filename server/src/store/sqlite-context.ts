@@ -16,6 +16,14 @@ export interface SqliteCtx {
   readonly box: SecretBox;
   /** Runs `fn` in an IMMEDIATE transaction (the write lock first: no upgrade deadlock between processes). */
   tx<T>(fn: () => T): T;
+  /**
+   * Runs `fn` in the next group commit: every write queued while the event loop was busy runs
+   * in one IMMEDIATE transaction, each in its own savepoint (a failing one is undone alone and
+   * rejects alone), and each promise settles once the whole group is committed. A turn's save
+   * writes ~10 pages (the conversation, its messages, the calls, their indexes); concurrent
+   * turns share most index pages, and SQLite writes a page once per commit, not once per turn.
+   */
+  batch<T>(fn: () => T): Promise<T>;
   writeAudit(tenantId: string, a: AuditInput): void;
   /** The tenant's configuration counter (see Store.configVersion). */
   bumpConfig(tenantId: string): void;
@@ -23,6 +31,13 @@ export interface SqliteCtx {
   one<T>(sql: string, map: (r: Row) => T, ...args: unknown[]): T | null;
   /** Every row of a query, mapped. */
   all<T>(sql: string, map: (r: Row) => T, ...args: unknown[]): T[];
+}
+
+/** A write waiting for its group commit. */
+interface Job {
+  fn: () => unknown;
+  resolve: (v: unknown) => void;
+  reject: (err: unknown) => void;
 }
 
 export function sqliteContext(db: Database.Database, box: SecretBox): SqliteCtx {
@@ -33,11 +48,41 @@ export function sqliteContext(db: Database.Database, box: SecretBox): SqliteCtx 
     if (!s) stmts.set(sql, (s = db.prepare(sql)));
     return s;
   };
+  // One transaction wrapper for every call (better-sqlite3 builds a function per `transaction()`);
+  // called inside a transaction it becomes a savepoint.
+  const inTx = db.transaction((fn: () => unknown) => fn());
+  let group: Job[] = [];
+  const flush = () => {
+    const jobs = group;
+    group = [];
+    const done: { job: Job; ok: boolean; value: unknown }[] = [];
+    try {
+      inTx.immediate(() => {
+        for (const job of jobs) {
+          try {
+            done.push({ job, ok: true, value: inTx(job.fn) });
+          } catch (err) {
+            done.push({ job, ok: false, value: err });
+          }
+        }
+      });
+    } catch (err) {
+      // The commit itself failed (the file locked past busy_timeout, a full disk): nothing was written.
+      for (const job of jobs) job.reject(err);
+      return;
+    }
+    for (const d of done) (d.ok ? d.job.resolve : d.job.reject)(d.value);
+  };
   return {
     db,
     q,
     box,
-    tx: <T>(fn: () => T): T => db.transaction(fn).immediate(),
+    tx: <T>(fn: () => T): T => inTx.immediate(fn) as T,
+    batch: <T>(fn: () => T): Promise<T> =>
+      new Promise<T>((resolve, reject) => {
+        if (group.length === 0) setImmediate(flush);
+        group.push({ fn, resolve: resolve as (v: unknown) => void, reject });
+      }),
     writeAudit(tenantId, a) {
       const e: AuditEntry = { id: randomUUID(), tenantId, at: new Date().toISOString(), ...a };
       q('INSERT INTO audit (id, tenant_id, at, doc) VALUES (?, ?, ?, ?)').run(e.id, tenantId, e.at, JSON.stringify(e));

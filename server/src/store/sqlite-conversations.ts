@@ -96,7 +96,7 @@ export function sqliteConversations(ctx: SqliteCtx): ConversationsPort {
     pageConversations,
     async saveTurn(c, calls, opts) {
       let conflict: unknown;
-      const ok = ctx.tx(() => {
+      const ok = await ctx.batch(() => {
         let written = false;
         try {
           if (opts.create) (insert(c), (written = true));

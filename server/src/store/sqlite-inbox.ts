@@ -20,13 +20,17 @@ export const CLAIM_SQL = `SELECT * FROM inbox i INDEXED BY inbox_open
 /** The durable webhook inbox on SQLite: leases under the write lock, fenced by owner and expiry. */
 export function sqliteInbox(ctx: SqliteCtx): InboxPort {
   const { q } = ctx;
+  const enqueueOne = (item: Parameters<InboxPort['enqueue']>[0]): boolean => {
+    const r = q(
+      `INSERT INTO inbox (id, tenant_id, source, dedupe_key, conversation_key, payload, status, next_attempt_at, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, 'pending', 0, ?) ON CONFLICT (source, dedupe_key) DO NOTHING`,
+    ).run(randomUUID(), item.tenantId, item.source, item.dedupeKey, item.conversationKey, JSON.stringify(item.payload), new Date().toISOString());
+    return r.changes === 1;
+  };
   return {
     async enqueue(item) {
-      const r = q(
-        `INSERT INTO inbox (id, tenant_id, source, dedupe_key, conversation_key, payload, status, next_attempt_at, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, 'pending', 0, ?) ON CONFLICT (source, dedupe_key) DO NOTHING`,
-      ).run(randomUUID(), item.tenantId, item.source, item.dedupeKey, item.conversationKey, JSON.stringify(item.payload), new Date().toISOString());
-      return r.changes === 1;
+      // Group-committed: a burst of deliveries acknowledged together is written together.
+      return ctx.batch(() => enqueueOne(item));
     },
 
     async claim(owner, leaseMs) {
