@@ -98,7 +98,6 @@ const ADDED: { table: string; column: string; ddl: string; backfill: string }[] 
 
 const INDEXES_ON_ADDED = `
 CREATE INDEX IF NOT EXISTS calls_stats ON calls (tenant_id, at);
-CREATE INDEX IF NOT EXISTS calls_at ON calls (at);
 CREATE INDEX IF NOT EXISTS audit_at ON audit (at);
 CREATE INDEX IF NOT EXISTS actions_connection ON actions (tenant_id, connection_id) WHERE connection_id IS NOT NULL;
 `;
@@ -116,5 +115,7 @@ export function migrate(db: Database.Database): void {
     db.exec(INDEXES_ON_ADDED);
     // A prefix of conversations_page: one more page written by every turn for no query.
     db.exec('DROP INDEX IF EXISTS conversations_tenant');
+    // Retention walks calls by `seq` (see sqlite-records.ts prune).
+    db.exec('DROP INDEX IF EXISTS calls_at');
   }).immediate();
 }
