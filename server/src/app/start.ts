@@ -7,7 +7,7 @@ import { ActionExecutor, Credentials } from '../actions';
 import { Agent, type AgentLimits } from '../agent';
 import { channelHandlers } from '../channels';
 import { loadConfig, type Config } from '../config';
-import { createApp } from '../http';
+import { createApp, withFastPaths } from '../http';
 import type { AppContext } from '../http';
 import { hashToken, newAdminToken } from '../http';
 import { InboxWorker, RetentionJob, type InboxHandler, type RetentionOptions, type WorkerOptions } from '../inbox';
@@ -73,7 +73,7 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
       // often enough that the bounds hold to within a fraction of themselves.
       connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(config.HTTP_HEADERS_TIMEOUT_MS / 4))),
     },
-    app,
+    withFastPaths(ctx, app),
   );
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

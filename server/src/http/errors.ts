@@ -3,13 +3,18 @@ import { BODY_LIMIT_BYTES } from './body';
 import { AppError } from '../errors';
 import type { Logger } from '../logger';
 
+/** The body of an AppError's answer: `{error: {code, message, details?}}`. */
+export function errorBody(err: AppError): { error: { code: string; message: string; details?: unknown } } {
+  return { error: { code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) } };
+}
+
 /** The one error shape: `{error: {code, message, details?}}`; never a stack trace. */
 export function errorHandler(log: Logger): ErrorRequestHandler {
   return (err, req, res, _next) => {
     if (res.headersSent) return;
     if (err instanceof AppError) {
       if (err.status >= 500) log.error({ err: { code: err.code, message: err.message }, path: req.path }, 'request failed');
-      res.status(err.status).json({ error: { code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) } });
+      res.status(err.status).json(errorBody(err));
       return;
     }
     // body-parser's errors carry a `type` and a `status`.

@@ -1,5 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { rawBody } from '../body';
+import { BODY_LIMIT_BYTES, rawBody } from '../body';
+import { errorBody } from '../errors';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Request, Response } from 'express';
 import { AppError, UnauthorizedError } from '../../errors';
 import { inboxConversationKey } from '../../inbox';
@@ -31,11 +33,66 @@ const ANSWERS = {
 };
 
 /**
- * A 200 with one of the answers above, written directly: Express's `res.json` would also hash
- * the body for an ETag and check freshness, which nothing on a webhook uses.
+ * An answer written directly: Express's `res.json` would also hash the body for an ETag and
+ * check freshness, which nothing on a webhook uses.
  */
-function answer(res: Response, body: string): void {
-  res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) }).end(body);
+function answer(res: ServerResponse, body: string, status = 200): void {
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) }).end(body);
+}
+
+/** One IntercomApps per server (its cache is shared by the Express route and the fast path). */
+const appsOf = new WeakMap<AppContext, IntercomApps>();
+function appsFor(ctx: AppContext): IntercomApps {
+  let apps = appsOf.get(ctx);
+  if (!apps) appsOf.set(ctx, (apps = new IntercomApps(ctx.store, new SettingsCache(ctx.store))));
+  return apps;
+}
+
+/**
+ * `POST /webhooks/intercom` without Express (issue 13): during a burst, Express's own request
+ * setup and routing were half of an acknowledgement's CPU. Taken only for the exact path and an
+ * uncompressed body; anything else (a query string, `Content-Encoding`) goes through Express,
+ * whose route below does the same. Same limits, answers, errors and metrics.
+ */
+export function intercomFastPath(ctx: AppContext): (req: IncomingMessage, res: ServerResponse) => boolean {
+  const apps = appsFor(ctx);
+  return (req, res) => {
+    if (req.method !== 'POST' || req.url !== WEBHOOK_PATH || req.headers['content-encoding'] !== undefined) return false;
+    const end = ctx.metrics.httpDuration.startTimer({ method: 'POST', route: WEBHOOK_PATH });
+    const reply = (status: number, body: string) => {
+      answer(res, body, status);
+      ctx.metrics.httpRequests.inc({ method: 'POST', route: WEBHOOK_PATH, status: String(status) });
+      end();
+    };
+    const fail = (err: unknown) => {
+      if (err instanceof AppError) return reply(err.status, JSON.stringify(errorBody(err)));
+      ctx.log.error({ err }, 'unhandled error');
+      reply(500, JSON.stringify({ error: { code: 'internal', message: 'internal error' } }));
+    };
+    const tooLarge = new AppError('payload_too_large', `request body is larger than ${BODY_LIMIT_BYTES / 1024} KiB`, 413);
+    if (Number(req.headers['content-length']) > BODY_LIMIT_BYTES) {
+      req.resume();
+      fail(tooLarge);
+      return true;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      // Past the limit the rest is read and dropped, then refused: the sender sees the 413.
+      if (size <= BODY_LIMIT_BYTES) chunks.push(chunk);
+    });
+    req.on('error', () => res.destroy());
+    req.on('end', () => {
+      if (size > BODY_LIMIT_BYTES) return fail(tooLarge);
+      receive(ctx, apps, Buffer.concat(chunks, size), headerText(req.headers['x-hub-signature'])).then((body) => reply(200, body), fail);
+    });
+    return true;
+  };
+}
+
+function headerText(v: string | string[] | undefined): string | undefined {
+  return Array.isArray(v) ? v[0] : v;
 }
 
 /**
@@ -47,17 +104,20 @@ function answer(res: Response, body: string): void {
  * decrypting the settings per delivery.
  */
 export const intercomMount: Mount = (app, ctx) => {
-  const apps = new IntercomApps(ctx.store, new SettingsCache(ctx.store));
+  const apps = appsFor(ctx);
   app.head(WEBHOOK_PATH, (_req, res) => {
     res.status(200).end();
   });
   // The signature covers the exact bytes, so the body is parsed here and not by the JSON API's parser.
   const raw = rawBody();
-  app.post(WEBHOOK_PATH, raw, (req, res) => receive(ctx, apps, req, res));
+  app.post(WEBHOOK_PATH, raw, async (req: Request, res: Response) => {
+    const body: Buffer = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+    answer(res, await receive(ctx, apps, body, req.get('x-hub-signature')));
+  });
 };
 
-async function receive(ctx: AppContext, apps: IntercomApps, req: Request, res: Response): Promise<void> {
-  const body: Buffer = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+/** Verify, store, answer: the answer's body, or an AppError (the caller writes either). */
+async function receive(ctx: AppContext, apps: IntercomApps, body: Buffer, signature: string | undefined): Promise<string> {
   let json: unknown;
   try {
     json = JSON.parse(body.toString('utf8'));
@@ -69,7 +129,7 @@ async function receive(ctx: AppContext, apps: IntercomApps, req: Request, res: R
   const owner = await apps.find(appId);
   const secret = owner?.settings.intercom.clientSecret;
   // One answer for an unknown app, an app without a secret and a bad signature: nothing to probe.
-  if (!owner || !secret || !validSignature(body, req.get('x-hub-signature'), secret)) {
+  if (!owner || !secret || !validSignature(body, signature, secret)) {
     ctx.log.warn({ appId: appId.slice(0, 40), known: Boolean(owner) }, 'intercom webhook rejected');
     throw new UnauthorizedError('unknown Intercom workspace or bad signature');
   }
@@ -80,13 +140,13 @@ async function receive(ctx: AppContext, apps: IntercomApps, req: Request, res: R
   const tenantId = owner.tenantId;
   if (!HANDLED_TOPICS.has(n.topic)) {
     ctx.log.debug({ tenantId, notificationId: n.id, topic: n.topic }, 'intercom topic ignored');
-    return answer(res, ANSWERS.ignored);
+    return ANSWERS.ignored;
   }
   // The AI's own replies (its admin) are no take-over; the worker checks again against the settings it reads.
   const job = jobFrom(n, { botAdminId: owner.settings.intercom.adminId ?? null });
   if ('skip' in job) {
     ctx.log.info({ tenantId, notificationId: n.id, topic: n.topic, reason: job.skip }, 'intercom notification not answered');
-    return answer(res, ANSWERS.ignored);
+    return ANSWERS.ignored;
   }
   const stored = await ctx.store.enqueue({
     tenantId,
@@ -98,5 +158,5 @@ async function receive(ctx: AppContext, apps: IntercomApps, req: Request, res: R
   });
   if (stored) ctx.wakeWorkers();
   ctx.log.debug({ tenantId, notificationId: n.id, stored, conversationId: job.conversationId }, 'intercom notification received');
-  answer(res, stored ? ANSWERS.stored : ANSWERS.duplicate);
+  return stored ? ANSWERS.stored : ANSWERS.duplicate;
 }
