@@ -101,7 +101,8 @@ describe('admin page (real Chromium, real server, local customer API, scripted L
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('heading', { level: 1, name: 'Actions' }).waitFor();
     expect(page.url()).not.toContain(srv.token);
-    expect(await page.evaluate(() => Object.values(sessionStorage))).toContain(srv.token);
+    // Waited for, not read once: it failed once under load with an empty session storage (cause not found; see the closing note of issue 13).
+    await page.waitForFunction((t) => Object.values(sessionStorage).includes(t), srv.token, { timeout: 10_000 });
     // The list loads after the heading (beside the setup checklist): wait for it, then check it.
     const empty = page.getByText('No actions yet');
     await empty.waitFor();
