@@ -110,6 +110,8 @@ export const TokenList = z
     tokens: z.array(z.object({ id: z.string(), name: z.string(), scope: z.enum(['sidebar', 'mcp']), token: z.string().describe('Masked'), createdAt: z.string(), lastUsedAt: z.string().nullable() })),
   })
   .describe('Scoped tokens, masked');
+/** One token of `GET /v1/tokens` (masked). */
+export type ScopedTokenItem = z.infer<typeof TokenList>['tokens'][number];
 
 /** The Zendesk sidebar's draft of a ticket. */
 export const SidebarDraft = z

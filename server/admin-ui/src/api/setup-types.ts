@@ -45,15 +45,8 @@ export interface IntercomTestResult {
   admins?: IntercomAdmin[];
 }
 
-/** An item of `GET /v1/tokens` (the token masked). */
-export interface ScopedToken {
-  id: string;
-  name: string;
-  scope: 'sidebar' | 'mcp';
-  token: string;
-  createdAt: string;
-  lastUsedAt: string | null;
-}
+/** A scoped token of `GET /v1/tokens` (masked): the server's own type. */
+export type { ScopedTokenItem as ScopedToken } from '../../../../shared/api/responses';
 
 /** One field an action version changed; secrets come without values. */
 export interface VersionChange {

@@ -2,11 +2,10 @@ import { useState } from 'react';
 import { describeError } from '../api/client';
 import { useApi } from '../api/context';
 import type { ScopedToken } from '../api/setup-types';
-import { ConfirmDialog } from '../components/confirm-dialog';
 import { CopyField } from '../components/copy-button';
 import { Field } from '../components/field';
 import { Notice } from '../components/notice';
-import { formatTime } from '../format';
+import { TokenTable } from '../components/token-table';
 import { useLoad } from '../use-load';
 
 /** Tokens the Zendesk sidebar app signs in with: they reach only the sidebar routes of this tenant. */
@@ -86,45 +85,9 @@ export function SidebarTokens() {
       {error ? <Notice tone="error">{error}</Notice> : null}
       {list.error ? <Notice tone="error">{describeError(list.error)}</Notice> : null}
       {tokens.length ? (
-        <table className="data-table tokens-table">
-          <caption className="visually-hidden">Sidebar tokens</caption>
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Token</th>
-              <th scope="col">Created</th>
-              <th scope="col">Last used</th>
-              <th scope="col">
-                <span className="visually-hidden">Revoke</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {tokens.map((t) => (
-              <tr key={t.id}>
-                <th scope="row" data-label="Name">
-                  {t.name}
-                </th>
-                <td data-label="Token">
-                  <code>{t.token}</code>
-                </td>
-                <td data-label="Created">{formatTime(t.createdAt)}</td>
-                <td data-label="Last used">{t.lastUsedAt ? formatTime(t.lastUsedAt) : 'Never'}</td>
-                <td>
-                  {revoking?.id === t.id ? (
-                    <ConfirmDialog title={`Revoke ${t.name}?`} confirmLabel={`Revoke ${t.name}`} danger busy={busy} onConfirm={() => revoke(t)} onCancel={() => setRevoking(null)}>
-                      <p>A sidebar still using it stops working at once.</p>
-                    </ConfirmDialog>
-                  ) : (
-                    <button type="button" className="button subtle small" onClick={() => setRevoking(t)}>
-                      Revoke<span className="visually-hidden"> {t.name}</span>
-                    </button>
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <TokenTable tokens={tokens} caption="Sidebar tokens" revoking={revoking} busy={busy} onAsk={setRevoking} onCancel={() => setRevoking(null)} onConfirm={(t) => void revoke(t)}>
+          A sidebar still using it stops working at once.
+        </TokenTable>
       ) : list.data ? (
         <p className="muted">No sidebar token yet.</p>
       ) : null}
