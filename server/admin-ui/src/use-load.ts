@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useState, type Dispatch, type SetStateAction } from 'react';
 
 /** State of a load from the API. */
 export interface Loaded<T> {
@@ -6,7 +6,8 @@ export interface Loaded<T> {
   error: unknown;
   loading: boolean;
   reload: () => void;
-  setData: (d: T) => void;
+  /** Replaces the data, or derives it from the data at that moment (for pages added later). */
+  setData: Dispatch<SetStateAction<T | undefined>>;
 }
 
 /** Loads once per change of `deps`; stale answers of an earlier load are dropped. */

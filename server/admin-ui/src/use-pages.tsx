@@ -1,5 +1,6 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { useApi } from './api/context';
+import { useLoad } from './use-load';
 
 /** A list read page by page with the API's cursor. */
 export interface Pages<T> {
@@ -18,12 +19,6 @@ export interface Pages<T> {
  */
 export function usePages<T>(path: string, key: string, limit: number): Pages<T> {
   const api = useApi();
-  const [items, setItems] = useState<T[]>();
-  const [cursor, setCursor] = useState<string | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const [loading, setLoading] = useState(true);
-  const [tick, setTick] = useState(0);
-
   const fetchPage = (after: string | null) => {
     const sep = path.includes('?') ? '&' : '?';
     const q = new URLSearchParams({ limit: String(limit) });
@@ -33,51 +28,33 @@ export function usePages<T>(path: string, key: string, limit: number): Pages<T> 
       next: typeof r.nextCursor === 'string' && r.nextCursor !== '' ? r.nextCursor : null,
     }));
   };
-
-  useEffect(() => {
-    let live = true;
-    setLoading(true);
-    fetchPage(null).then(
-      (p) => {
-        if (!live) return;
-        setItems(p.list);
-        setCursor(p.next);
-        setError(null);
-        setLoading(false);
-      },
-      (e: unknown) => {
-        if (!live) return;
-        setError(e);
-        setLoading(false);
-      },
-    );
-    return () => {
-      live = false;
-    };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [api, path, key, limit, tick]);
+  // The first page is an ordinary load; later pages are added to its data.
+  const first = useLoad(() => fetchPage(null), [api, path, key, limit]);
+  const [later, setLater] = useState<{ loading: boolean; error: unknown }>({ loading: false, error: null });
+  const loading = first.loading || later.loading;
 
   const loadMore = () => {
+    const cursor = first.data?.next;
     if (!cursor || loading) return;
-    setLoading(true);
+    setLater({ loading: true, error: null });
     fetchPage(cursor).then(
       (p) => {
         // A page may repeat an item that moved between requests: keep the first copy.
-        setItems((old) => {
-          const seen = new Set((old ?? []).map((x) => (x as { id?: string }).id));
-          return [...(old ?? []), ...p.list.filter((x) => !seen.has((x as { id?: string }).id))];
+        first.setData((old) => {
+          const list = old?.list ?? [];
+          const seen = new Set(list.map((x) => (x as { id?: string }).id));
+          return { list: [...list, ...p.list.filter((x) => !seen.has((x as { id?: string }).id))], next: p.next };
         });
-        setCursor(p.next);
-        setError(null);
-        setLoading(false);
+        setLater({ loading: false, error: null });
       },
-      (e: unknown) => {
-        setError(e);
-        setLoading(false);
-      },
+      (e: unknown) => setLater({ loading: false, error: e }),
     );
   };
-  return { items, error, loading, more: cursor !== null, loadMore, reload: () => setTick((t) => t + 1) };
+  const reload = () => {
+    setLater({ loading: false, error: null });
+    first.reload();
+  };
+  return { items: first.data?.list, error: later.error ?? first.error, loading, more: Boolean(first.data?.next), loadMore, reload };
 }
 
 /** The "Load more" button under a paged list, or nothing on the last page. */
