@@ -1,6 +1,7 @@
 import type { CallRecord } from '../api/types';
 import { formatDuration, formatTime } from '../format';
 import { MethodBadge, StatusBadge } from './status-badge';
+import { HeaderList } from './header-list';
 
 /** One logged call: action, masked request, status, time, error type, response excerpt. */
 export function CallItem({ call }: { call: CallRecord }) {
@@ -27,16 +28,7 @@ export function CallItem({ call }: { call: CallRecord }) {
       {headers.length ? (
         <details>
           <summary>Request headers (secrets masked)</summary>
-          <dl className="header-list">
-            {headers.map(([k, v]) => (
-              <div key={k}>
-                <dt>{k}</dt>
-                <dd>
-                  <code>{v}</code>
-                </dd>
-              </div>
-            ))}
-          </dl>
+          <HeaderList headers={headers} />
         </details>
       ) : null}
       {call.responseExcerpt ? (

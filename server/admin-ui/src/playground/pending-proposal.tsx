@@ -1,6 +1,7 @@
 import type { Proposal } from '../api/types';
 import { MethodBadge } from '../components/status-badge';
 import { formatTime } from '../format';
+import { HeaderList } from '../components/header-list';
 
 /** Proposal states in words for the playground. */
 const STATUS_WORDS: Record<Proposal['status'], string> = {
@@ -64,16 +65,7 @@ export function PendingProposal({ proposal: p, busy, onConfirm, onDecline }: Pro
         <MethodBadge method={req?.method ?? p.method} /> <code className="url">{req?.url ?? p.url}</code>
       </div>
       {headers.length ? (
-        <dl className="header-list" aria-label="Request headers (secrets masked)">
-          {headers.map(([k, v]) => (
-            <div key={k}>
-              <dt>{k}</dt>
-              <dd>
-                <code>{v}</code>
-              </dd>
-            </div>
-          ))}
-        </dl>
+        <HeaderList headers={headers} label="Request headers (secrets masked)" />
       ) : null}
       {req?.body ? (
         <pre className="excerpt" aria-label="Request body">
