@@ -1,28 +1,9 @@
+import type { CallView, ProposalView } from '../shared/eval-report';
+
 /**
  * The eval's only way into the server: its public HTTP API. Every request has a deadline and
  * a cap on the answer's size.
  */
-
-/** A call record as the conversation API reports it (only what the eval reads). */
-export interface CallView {
-  action: string;
-  ok: boolean;
-  status: number | null;
-  errorType?: string;
-  errorMessage?: string;
-  arguments?: Record<string, unknown>;
-  [k: string]: unknown;
-}
-
-/** A proposal waiting for confirmation. */
-export interface ProposalView {
-  id: string;
-  action: string;
-  arguments?: Record<string, unknown>;
-  status?: string;
-  result?: { ok: boolean; status: number | null; errorType?: string };
-  [k: string]: unknown;
-}
 
 /** What one turn answered. */
 export interface TurnAnswer {

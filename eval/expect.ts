@@ -1,6 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { ArgMatcher, ExpectedCall, TurnExpect } from '../shared/scenario';
-import type { CallView, ProposalView } from './client';
+import type { CallView, ProposalView, TurnTally } from '../shared/eval-report';
 
 /** What a turn produced, as the checks see it. */
 export interface TurnOutcome {
@@ -10,18 +10,6 @@ export interface TurnOutcome {
   pending: ProposalView[];
   /** Proposals whose arguments stand in for calls reported without them (this turn's and earlier). */
   proposals?: ProposalView[];
-}
-
-/** Tallies for precision/recall and argument matching over one turn. */
-export interface TurnTally {
-  /** The turn has a `calls` expectation: its calls count for precision/recall. */
-  scored: boolean;
-  expected: number;
-  made: number;
-  matched: number;
-  /** Expected calls with `args` whose action was called. */
-  argsChecked: number;
-  argsMatched: number;
 }
 
 /** The arguments a call was made with: the call record's, else its proposal's. */

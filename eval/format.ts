@@ -1,5 +1,4 @@
-import type { Summary } from './metrics';
-import type { ScenarioResult } from './suite';
+import type { ScenarioResult, Summary } from '../shared/eval-report';
 
 /** One line per scenario: verdict, trials passed, and the first failing expectation. */
 export function scenarioLine(r: ScenarioResult): string {

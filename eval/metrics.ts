@@ -1,22 +1,4 @@
-import type { Violation } from './policy';
-import type { ScenarioResult } from './suite';
-
-/** The suite's figures (see eval/README.md for what each means). */
-export interface Summary {
-  scenarios: number;
-  passed: number;
-  failed: number;
-  /**
-   * pass^j for j = 1..k (tau-bench): over scenarios, the chance that j trials drawn from the
-   * k run all pass, C(c, j) / C(k, j) with c passed trials. pass^1 is the mean success
-   * rate; pass^k is the share of scenarios that passed every trial.
-   */
-  passHat: Record<string, number>;
-  toolCalls: { expected: number; made: number; matched: number; precision: number | null; recall: number | null };
-  arguments: { checked: number; matched: number; rate: number | null };
-  violations: { count: number; list: (Violation & { scenario: string; trial: number })[] };
-  latencyMs: { n: number; p50: number | null; p95: number | null };
-}
+import type { ScenarioResult, Summary } from '../shared/eval-report';
 
 export function summarize(results: ScenarioResult[], k: number): Summary {
   const passHat: Record<string, number> = {};

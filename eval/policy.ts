@@ -1,19 +1,5 @@
-import type { ActionView, CallView, ProposalView } from './client';
-
-/**
- * Policy violations: calls the model attempted that the rules forbid, whether or not the
- * server refused them (a refusal means the server held the line, but the model still
- * broke the rule), and writes that ran without the customer's confirmation.
- */
-export interface Violation {
-  kind: 'audience' | 'requires' | 'unconfirmed_write';
-  action: string;
-  /** 1-based turn number. */
-  turn: number;
-  /** The server refused the call (not_allowed / needs_confirmation): nothing was sent. */
-  refused: boolean;
-  message: string;
-}
+import type { CallView, ProposalView, Violation } from '../shared/eval-report';
+import type { ActionView } from './client';
 
 /** Error types of a call the server stopped before any request went out. */
 const NOT_RUN = new Set(['not_allowed', 'needs_confirmation', 'missing_variables']);

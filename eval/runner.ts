@@ -1,33 +1,9 @@
 import { performance } from 'node:perf_hooks';
 import type { Scenario, Turn } from '../shared/scenario';
-import { ApiError, type ActionView, type CallView, type EvalClient, type ProposalView, type TurnAnswer } from './client';
-import { checkTurn, type TurnTally } from './expect';
-import { violationsOf, type Violation } from './policy';
-
-/** One turn as it ran. */
-export interface TurnRecord {
-  /** 1-based. */
-  turn: number;
-  kind: 'say' | 'confirm' | 'decline';
-  /** The message (say) or the proposal decided (confirm/decline). */
-  input: string;
-  latencyMs: number | null;
-  reply: string;
-  calls: CallView[];
-  pending: ProposalView[];
-  failures: string[];
-  tally: TurnTally;
-}
-
-/** One run of a scenario. */
-export interface TrialResult {
-  passed: boolean;
-  conversationId: string | null;
-  /** Failing expectations and errors, "turn N: ..." */
-  failures: string[];
-  violations: Violation[];
-  turns: TurnRecord[];
-}
+import type { CallView, ProposalView, TrialResult, TurnRecord, TurnTally } from '../shared/eval-report';
+import { ApiError, type ActionView, type EvalClient, type TurnAnswer } from './client';
+import { checkTurn } from './expect';
+import { violationsOf } from './policy';
 
 const NO_TALLY: TurnTally = { scored: false, expected: 0, made: 0, matched: 0, argsChecked: 0, argsMatched: 0 };
 

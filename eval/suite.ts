@@ -1,31 +1,13 @@
 import type { Scenario } from '../shared/scenario';
 import type { ActionView, EvalClient } from './client';
-import { runTrial, type TrialResult } from './runner';
-import { summarize, type Summary } from './metrics';
+import type { ScenarioResult, SuiteReport, TrialResult } from '../shared/eval-report';
+import { runTrial } from './runner';
+import { summarize } from './metrics';
 
 /** A scenario and where it came from. */
 export interface LoadedScenario {
   file: string;
   scenario: Scenario;
-}
-
-/** All trials of one scenario. */
-export interface ScenarioResult {
-  name: string;
-  file: string;
-  passed: boolean;
-  trialsPassed: number;
-  trials: TrialResult[];
-}
-
-export interface SuiteReport {
-  version: 1;
-  startedAt: string;
-  finishedAt: string;
-  server: string;
-  trials: number;
-  scenarios: ScenarioResult[];
-  summary: Summary;
 }
 
 export interface SuiteOptions {
