@@ -69,10 +69,11 @@ export function intercomFastPath(ctx: AppContext): (req: IncomingMessage, res: S
       ctx.log.error({ err }, 'unhandled error');
       reply(500, JSON.stringify({ error: { code: 'internal', message: 'internal error' } }));
     };
-    const tooLarge = new AppError('payload_too_large', `request body is larger than ${BODY_LIMIT_BYTES / 1024} KiB`, 413);
+    // Built only when needed: an Error captures a stack trace.
+    const tooLarge = () => new AppError('payload_too_large', `request body is larger than ${BODY_LIMIT_BYTES / 1024} KiB`, 413);
     if (Number(req.headers['content-length']) > BODY_LIMIT_BYTES) {
       req.resume();
-      fail(tooLarge);
+      fail(tooLarge());
       return true;
     }
     const chunks: Buffer[] = [];
@@ -84,7 +85,7 @@ export function intercomFastPath(ctx: AppContext): (req: IncomingMessage, res: S
     });
     req.on('error', () => res.destroy());
     req.on('end', () => {
-      if (size > BODY_LIMIT_BYTES) return fail(tooLarge);
+      if (size > BODY_LIMIT_BYTES) return fail(tooLarge());
       receive(ctx, apps, Buffer.concat(chunks, size), headerText(req.headers['x-hub-signature'])).then((body) => reply(200, body), fail);
     });
     return true;
