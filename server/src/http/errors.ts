@@ -3,6 +3,11 @@ import { BODY_LIMIT_BYTES } from './body';
 import { AppError } from '../errors';
 import type { Logger } from '../logger';
 
+/** A request body over BODY_LIMIT_BYTES (body-parser's refusal and the webhook fast path's). */
+export function bodyTooLarge(): AppError {
+  return new AppError('payload_too_large', `request body is larger than ${BODY_LIMIT_BYTES / 1024} KiB`, 413);
+}
+
 /** The body of an AppError's answer: `{error: {code, message, details?}}`. */
 export function errorBody(err: AppError): { error: { code: string; message: string; details?: unknown } } {
   return { error: { code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) } };
@@ -20,7 +25,7 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
     // body-parser's errors carry a `type` and a `status`.
     const type = (err as { type?: string }).type;
     if (type === 'entity.too.large') {
-      res.status(413).json({ error: { code: 'payload_too_large', message: `request body is larger than ${BODY_LIMIT_BYTES / 1024} KiB` } });
+      res.status(413).json(errorBody(bodyTooLarge()));
       return;
     }
     if (type === 'entity.parse.failed') {

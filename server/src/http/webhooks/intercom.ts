@@ -1,6 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { BODY_LIMIT_BYTES, rawBody } from '../body';
-import { errorBody } from '../errors';
+import { bodyTooLarge, errorBody } from '../errors';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Request, Response } from 'express';
 import { AppError, UnauthorizedError } from '../../errors';
@@ -69,11 +69,9 @@ export function intercomFastPath(ctx: AppContext): (req: IncomingMessage, res: S
       ctx.log.error({ err }, 'unhandled error');
       reply(500, JSON.stringify({ error: { code: 'internal', message: 'internal error' } }));
     };
-    // Built only when needed: an Error captures a stack trace.
-    const tooLarge = () => new AppError('payload_too_large', `request body is larger than ${BODY_LIMIT_BYTES / 1024} KiB`, 413);
     if (Number(req.headers['content-length']) > BODY_LIMIT_BYTES) {
       req.resume();
-      fail(tooLarge());
+      fail(bodyTooLarge());
       return true;
     }
     const chunks: Buffer[] = [];
@@ -85,7 +83,7 @@ export function intercomFastPath(ctx: AppContext): (req: IncomingMessage, res: S
     });
     req.on('error', () => res.destroy());
     req.on('end', () => {
-      if (size > BODY_LIMIT_BYTES) return fail(tooLarge());
+      if (size > BODY_LIMIT_BYTES) return fail(bodyTooLarge());
       receive(ctx, apps, Buffer.concat(chunks, size), headerText(req.headers['x-hub-signature'])).then((body) => reply(200, body), fail);
     });
     return true;
