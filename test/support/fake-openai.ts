@@ -10,7 +10,9 @@ export type ScriptedReply =
   /** A raw completion body (for malformed output). */
   | { raw: unknown }
   /** Never answers (timeouts). */
-  | { hang: true };
+  | { hang: true }
+  /** Exactly these bytes (not JSON, huge, or with headers such as Retry-After). */
+  | { text: string; status?: number; headers?: Record<string, string> };
 
 export interface ChatRequest {
   model: string;
@@ -29,6 +31,8 @@ export async function startFakeOpenAI(initial: Script = () => ({ content: 'Hello
   let script = initial;
   let delayMs = 0;
   const requests: ChatRequest[] = [];
+  /** The headers of each request, in the same order. */
+  const headers: http.IncomingHttpHeaders[] = [];
   let n = 0;
   const hung = new Set<http.ServerResponse>();
   const server = http.createServer((req, res) => {
@@ -41,10 +45,15 @@ export async function startFakeOpenAI(initial: Script = () => ({ content: 'Hello
       }
       const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as ChatRequest;
       requests.push(body);
+      headers.push(req.headers);
       const reply = await script(body, n++);
       if (delayMs) await new Promise((r) => setTimeout(r, delayMs));
       if ('hang' in reply) {
         hung.add(res);
+        return;
+      }
+      if ('text' in reply) {
+        res.writeHead(reply.status ?? 200, { 'content-type': 'application/json', ...reply.headers }).end(reply.text);
         return;
       }
       if ('status' in reply) {
@@ -84,6 +93,7 @@ export async function startFakeOpenAI(initial: Script = () => ({ content: 'Hello
   return {
     url,
     requests,
+    headers,
     setScript(s: Script) {
       script = s;
       n = 0;
@@ -93,6 +103,7 @@ export async function startFakeOpenAI(initial: Script = () => ({ content: 'Hello
     },
     reset() {
       requests.length = 0;
+      headers.length = 0;
       n = 0;
     },
     async close() {

@@ -13,6 +13,7 @@ import type { Outbound } from '../net';
 import type { Store, StoredProposal } from '../store';
 import { contextOf, errSummary, MalformedOutput, newConversation, parseArgs } from './context';
 import { DEFAULT_LIMITS, type AgentLimits } from './limits';
+import { ModelClient } from './model-client';
 import { systemPrompt } from './prompt';
 import { Confirmations, type ConfirmOutcome } from './confirmations';
 import { expireOverdue, publicProposal } from './proposals';
@@ -52,7 +53,7 @@ export interface AgentDeps {
  * writes are the customer's (or agent's) explicit acts, never the model's.
  */
 export class Agent {
-  private readonly llm: OpenAI;
+  private readonly model: ModelClient;
   private readonly configs: TenantConfigCache;
   readonly limits: AgentLimits;
   /** Confirm, decline and run proposals (the API, the sidebar, typed answers, Intercom buttons). */
@@ -63,15 +64,15 @@ export class Agent {
     limits: Partial<AgentLimits> = {},
   ) {
     this.limits = { ...DEFAULT_LIMITS, ...limits };
-    this.llm = new OpenAI({
+    // The SDK says where and how a request goes; the ModelClient sends it through net/.
+    const llm = new OpenAI({
       fetch: deps.outbound.llmFetch,
       apiKey: deps.config.OPENAI_API_KEY || 'not-configured',
       baseURL: deps.config.OPENAI_BASE_URL,
       timeout: deps.config.OPENAI_TIMEOUT_MS,
-      maxRetries: 1,
-      // The SDK builds debug details for its logger on every request; ours is off.
       logLevel: 'off',
     });
+    this.model = new ModelClient(llm, deps.outbound, deps.config.OPENAI_TIMEOUT_MS);
     this.configs = new TenantConfigCache(deps.store);
     this.confirmations = new Confirmations(deps, this.configs, (conv) => this.save(conv, []));
   }
@@ -193,8 +194,8 @@ export class Agent {
     const deps = { store: this.deps.store, executor: this.deps.executor, metrics: this.deps.metrics, limits: this.limits };
 
     for (let round = 0; round < this.limits.maxRounds; round++) {
-      const completion = await this.llm.chat.completions
-        .create({ model, messages, ...(tools.length ? { tools, tool_choice: 'auto' as const, parallel_tool_calls: true } : {}) }, { signal: s.signal })
+      const completion = await this.model
+        .complete({ model, messages, ...(tools.length ? { tools, tool_choice: 'auto' as const, parallel_tool_calls: true } : {}) }, s.signal)
         .catch((err: unknown) => {
           this.deps.metrics.llmCalls.inc({ result: 'error' });
           throw err;
