@@ -109,3 +109,18 @@ test('a file written before messages had rows of their own is migrated on open a
   expect(await store.conversationByExternalId(c.tenantId, 'intercom', 'ic-9')).toEqual(next);
   expect(await store.listConversations(c.tenantId, { limit: 5 })).toEqual([next]);
 });
+
+test('a turn writes one index of conversations besides its key; an older file loses the two it no longer needs', async () => {
+  const indexes = () => (raw.prepare(`SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'conversations' ORDER BY name`).all() as { name: string }[]).map((r) => r.name);
+  // The partial index on external ids holds helpdesk conversations only; the autoindex is the key.
+  expect(indexes()).toEqual(['conversations_external', 'conversations_page', 'sqlite_autoindex_conversations_1']);
+  // A page of one channel reads conversations_page (no sort); retention too, tenant by tenant.
+  const plan = (sql: string, ...args: unknown[]) => (raw.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...args) as { detail: string }[]).map((r) => r.detail).join(' | ');
+  expect(plan('SELECT id FROM conversations WHERE tenant_id = ? AND channel = ? ORDER BY updated_at DESC, id DESC LIMIT 5', 't', 'api')).toBe('SEARCH conversations USING INDEX conversations_page (tenant_id=?)');
+  expect(plan('SELECT rowid FROM conversations WHERE tenant_id IN (SELECT id FROM tenants) AND updated_at < ? LIMIT 5', 'x')).toContain('COVERING INDEX conversations_page (tenant_id=? AND updated_at<?)');
+
+  raw.exec('CREATE INDEX conversations_updated ON conversations (updated_at); CREATE INDEX conversations_channel_page ON conversations (tenant_id, channel, updated_at, id)');
+  await store.close();
+  store = openSqliteStore(dir, new SecretBox(randomBytes(32)));
+  expect(indexes()).toEqual(['conversations_external', 'conversations_page', 'sqlite_autoindex_conversations_1']);
+});

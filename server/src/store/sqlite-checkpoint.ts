@@ -8,8 +8,14 @@ import { Worker } from 'node:worker_threads';
  */
 export const WAL_SAFETY_PAGES = 1000;
 
-/** How often the background connection copies the WAL into the database file. */
-const CHECKPOINT_EVERY_MS = 200;
+/**
+ * How often the background connection copies the WAL into the database file. Often enough that
+ * it has usually copied every frame when the writer starts its next transaction, which lets the
+ * writer rewind the WAL instead of reaching the safety threshold and checkpointing (two fsyncs)
+ * on the event loop: at 200 ms, 4,000 turns at c=1 spent 360 ms in such commits; at 20 ms,
+ * 100-146 ms, and turn p99 fell from 7.4-8.0 to 5.3-6.2 ms. An idle wake-up reads one header.
+ */
+const CHECKPOINT_EVERY_MS = 25;
 
 /**
  * A second connection in a worker thread that checkpoints the WAL in the background. SQLite's

@@ -59,7 +59,9 @@ export function sqliteRecords(ctx: SqliteCtx): RecordsPort {
       const del = (table: string, where: string) =>
         q(`DELETE FROM ${table} WHERE rowid IN (SELECT rowid FROM ${table} WHERE ${where} LIMIT @n)`).run({ cut, n }).changes;
       return ctx.tx(() => ({
-        conversations: del('conversations', 'updated_at < @cut'),
+        // Through conversations_page (tenant_id, updated_at), one range per tenant: no index on
+        // updated_at alone, which every turn would have to rewrite.
+        conversations: del('conversations', 'tenant_id IN (SELECT id FROM tenants) AND updated_at < @cut'),
         // Calls are appended in time order: the oldest by `seq` (the table's own order) are the
         // oldest, so no index on `at` is kept for this (one index page less in every turn's commit).
         // A call that started a little before one stored ahead of it goes in a later run.
