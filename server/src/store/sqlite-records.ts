@@ -6,7 +6,7 @@ import type { Row } from './sqlite-schema';
 
 /**
  * Call records, newest-first pages, statistics and retention on SQLite. Calls are ordered by
- * `seq` (AUTOINCREMENT under the write lock): the insertion order, whichever process wrote.
+ * `seq` (the rowid: max + 1 under the write lock): the insertion order, whichever process wrote.
  */
 export function sqliteRecords(ctx: SqliteCtx): RecordsPort {
   const { q } = ctx;

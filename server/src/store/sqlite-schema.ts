@@ -32,7 +32,7 @@ CREATE TABLE IF NOT EXISTS conversation_messages (
   conversation_id TEXT NOT NULL REFERENCES conversations (id) ON DELETE CASCADE, idx INTEGER NOT NULL, doc TEXT NOT NULL,
   PRIMARY KEY (conversation_id, idx)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS calls (
-  seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, tenant_id TEXT NOT NULL,
+  seq INTEGER PRIMARY KEY, id TEXT NOT NULL, tenant_id TEXT NOT NULL,
   conversation_id TEXT, action TEXT NOT NULL, ok INTEGER NOT NULL, error_type TEXT, doc TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS calls_tenant ON calls (tenant_id, seq);
 CREATE TABLE IF NOT EXISTS proposals (
@@ -100,6 +100,24 @@ CREATE INDEX IF NOT EXISTS audit_at ON audit (at);
 CREATE INDEX IF NOT EXISTS actions_connection ON actions (tenant_id, connection_id) WHERE connection_id IS NOT NULL;
 `;
 
+/**
+ * The calls table of files written before issue 13 had `seq ... AUTOINCREMENT` and `id UNIQUE`:
+ * two more pages in every turn's commit (the sqlite_sequence row, and a random page of the id
+ * index) for nothing a query uses; ids are UUIDs and no call is looked up by id (MongoDB has no
+ * such index either). Without AUTOINCREMENT a new `seq` is still max + 1 under the write lock:
+ * the insertion order, whichever process wrote. Rebuilt once, rows and `seq` kept.
+ */
+const CALLS_COLUMNS = 'seq, id, tenant_id, conversation_id, action, ok, error_type, doc, at, duration_ms, test';
+const REBUILD_CALLS = `
+CREATE TABLE calls_rebuilt (
+  seq INTEGER PRIMARY KEY, id TEXT NOT NULL, tenant_id TEXT NOT NULL, conversation_id TEXT, action TEXT NOT NULL,
+  ok INTEGER NOT NULL, error_type TEXT, doc TEXT NOT NULL, at TEXT, duration_ms INTEGER, test INTEGER NOT NULL DEFAULT 0);
+INSERT INTO calls_rebuilt (${CALLS_COLUMNS}) SELECT ${CALLS_COLUMNS} FROM calls;
+DROP TABLE calls;
+ALTER TABLE calls_rebuilt RENAME TO calls;
+CREATE INDEX calls_tenant ON calls (tenant_id, seq);
+`;
+
 /** Creates the tables, and brings a file written by an older version up to date (in one transaction). */
 export function migrate(db: Database.Database): void {
   db.transaction(() => {
@@ -110,6 +128,8 @@ export function migrate(db: Database.Database): void {
       db.exec(`ALTER TABLE ${a.table} ADD COLUMN ${a.ddl}`);
       db.exec(a.backfill);
     }
+    const calls = db.prepare(`SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'calls'`).get() as { sql: string };
+    if (/AUTOINCREMENT/i.test(calls.sql)) db.exec(REBUILD_CALLS);
     db.exec(INDEXES_ON_ADDED);
     // A prefix of conversations_page: one more page written by every turn for no query.
     db.exec('DROP INDEX IF EXISTS conversations_tenant');
