@@ -8,12 +8,17 @@ export const BODY_LIMIT_BYTES = 256 * 1024;
 /** Deepest nesting an admin body may have: a real config is a few levels deep. */
 export const MAX_BODY_DEPTH = 32;
 
+/** Why a parsed body is refused (too deep, unusable text), or null: the 400 before any route sees it. */
+export function bodyShapeError(body: unknown, maxDepth = MAX_BODY_DEPTH): ValidationError | null {
+  const problem = body === undefined ? null : jsonProblem(body, maxDepth);
+  return problem ? new ValidationError(`request body is not acceptable: ${problem}`, [{ path: '', message: problem }]) : null;
+}
+
 /** A JSON body past the limits above, or with unusable text, is a 400 before any route sees it. */
 const shapeCheck =
   (maxDepth: number): RequestHandler =>
   (req, _res, next) => {
-    const problem = req.body === undefined ? null : jsonProblem(req.body, maxDepth);
-    next(problem ? new ValidationError(`request body is not acceptable: ${problem}`, [{ path: '', message: problem }]) : undefined);
+    next(bodyShapeError(req.body, maxDepth) ?? undefined);
   };
 const checkShape = shapeCheck(MAX_BODY_DEPTH);
 

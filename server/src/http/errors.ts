@@ -13,31 +13,37 @@ export function errorBody(err: AppError): { error: { code: string; message: stri
   return { error: { code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) } };
 }
 
-/** The one error shape: `{error: {code, message, details?}}`; never a stack trace. */
+/** A request body that JSON.parse refuses (body-parser's refusal and the fast paths'). */
+export function malformedJson(): AppError {
+  return new AppError('malformed_json', 'request body is not valid JSON', 400);
+}
+
+/**
+ * The one error shape, `{error: {code, message, details?}}`, and its status, for whatever a route
+ * threw; never a stack trace. Errors that are the server's fault are logged.
+ */
+export function errorResponse(err: unknown, log: Logger, path: string): { status: number; body: ReturnType<typeof errorBody> } {
+  if (err instanceof AppError) {
+    if (err.status >= 500) log.error({ err: { code: err.code, message: err.message }, path }, 'request failed');
+    return { status: err.status, body: errorBody(err) };
+  }
+  // body-parser's errors carry a `type` and a `status`.
+  const type = (err as { type?: string } | null)?.type;
+  if (type === 'entity.too.large') return { status: 413, body: errorBody(bodyTooLarge()) };
+  if (type === 'entity.parse.failed') return { status: 400, body: errorBody(malformedJson()) };
+  if (type === 'encoding.unsupported' || type === 'charset.unsupported') {
+    return { status: 415, body: { error: { code: 'unsupported_encoding', message: 'unsupported content encoding' } } };
+  }
+  log.error({ err }, 'unhandled error');
+  return { status: 500, body: { error: { code: 'internal', message: 'internal error' } } };
+}
+
+/** Express's error handler: {@link errorResponse}. */
 export function errorHandler(log: Logger): ErrorRequestHandler {
   return (err, req, res, _next) => {
     if (res.headersSent) return;
-    if (err instanceof AppError) {
-      if (err.status >= 500) log.error({ err: { code: err.code, message: err.message }, path: req.path }, 'request failed');
-      res.status(err.status).json(errorBody(err));
-      return;
-    }
-    // body-parser's errors carry a `type` and a `status`.
-    const type = (err as { type?: string }).type;
-    if (type === 'entity.too.large') {
-      res.status(413).json(errorBody(bodyTooLarge()));
-      return;
-    }
-    if (type === 'entity.parse.failed') {
-      res.status(400).json({ error: { code: 'malformed_json', message: 'request body is not valid JSON' } });
-      return;
-    }
-    if (type === 'encoding.unsupported' || type === 'charset.unsupported') {
-      res.status(415).json({ error: { code: 'unsupported_encoding', message: 'unsupported content encoding' } });
-      return;
-    }
-    log.error({ err }, 'unhandled error');
-    res.status(500).json({ error: { code: 'internal', message: 'internal error' } });
+    const r = errorResponse(err, log, req.path);
+    res.status(r.status).json(r.body);
   };
 }
 

@@ -1,7 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { BODY_LIMIT_BYTES, rawBody } from '../body';
-import { bodyTooLarge, errorBody } from '../errors';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { rawBody } from '../body';
+import { malformedJson } from '../errors';
+import { answer, headerText, serveFast, type FastPath } from '../fast-request';
 import type { Request, Response } from 'express';
 import { AppError, UnauthorizedError } from '../../errors';
 import { inboxConversationKey } from '../../inbox';
@@ -32,14 +32,6 @@ const ANSWERS = {
   ignored: JSON.stringify({ ok: true, ignored: true }),
 };
 
-/**
- * An answer written directly: Express's `res.json` would also hash the body for an ETag and
- * check freshness, which nothing on a webhook uses.
- */
-function answer(res: ServerResponse, body: string, status = 200): void {
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) }).end(body);
-}
-
 /** One IntercomApps per server (its cache is shared by the Express route and the fast path). */
 const appsOf = new WeakMap<AppContext, IntercomApps>();
 function appsFor(ctx: AppContext): IntercomApps {
@@ -54,44 +46,13 @@ function appsFor(ctx: AppContext): IntercomApps {
  * uncompressed body; anything else (a query string, `Content-Encoding`) goes through Express,
  * whose route below does the same. Same limits, answers, errors and metrics.
  */
-export function intercomFastPath(ctx: AppContext): (req: IncomingMessage, res: ServerResponse) => boolean {
+export function intercomFastPath(ctx: AppContext): FastPath {
   const apps = appsFor(ctx);
   return (req, res) => {
     if (req.method !== 'POST' || req.url !== WEBHOOK_PATH || req.headers['content-encoding'] !== undefined) return false;
-    const end = ctx.metrics.httpDuration.startTimer({ method: 'POST', route: WEBHOOK_PATH });
-    const reply = (status: number, body: string) => {
-      answer(res, body, status);
-      ctx.metrics.httpRequests.inc({ method: 'POST', route: WEBHOOK_PATH, status: String(status) });
-      end();
-    };
-    const fail = (err: unknown) => {
-      if (err instanceof AppError) return reply(err.status, JSON.stringify(errorBody(err)));
-      ctx.log.error({ err }, 'unhandled error');
-      reply(500, JSON.stringify({ error: { code: 'internal', message: 'internal error' } }));
-    };
-    if (Number(req.headers['content-length']) > BODY_LIMIT_BYTES) {
-      req.resume();
-      fail(bodyTooLarge());
-      return true;
-    }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      // Past the limit the rest is read and dropped, then refused: the sender sees the 413.
-      if (size <= BODY_LIMIT_BYTES) chunks.push(chunk);
-    });
-    req.on('error', () => res.destroy());
-    req.on('end', () => {
-      if (size > BODY_LIMIT_BYTES) return fail(bodyTooLarge());
-      receive(ctx, apps, Buffer.concat(chunks, size), headerText(req.headers['x-hub-signature'])).then((body) => reply(200, body), fail);
-    });
+    serveFast(ctx, req, res, WEBHOOK_PATH, async (body) => ({ status: 200, body: await receive(ctx, apps, body, headerText(req.headers['x-hub-signature'])) }));
     return true;
   };
-}
-
-function headerText(v: string | string[] | undefined): string | undefined {
-  return Array.isArray(v) ? v[0] : v;
 }
 
 /**
@@ -111,7 +72,7 @@ export const intercomMount: Mount = (app, ctx) => {
   const raw = rawBody();
   app.post(WEBHOOK_PATH, raw, async (req: Request, res: Response) => {
     const body: Buffer = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-    answer(res, await receive(ctx, apps, body, req.get('x-hub-signature')));
+    answer(res, 200, await receive(ctx, apps, body, req.get('x-hub-signature')));
   });
 };
 
@@ -121,7 +82,7 @@ async function receive(ctx: AppContext, apps: IntercomApps, body: Buffer, signat
   try {
     json = JSON.parse(body.toString('utf8'));
   } catch {
-    throw new AppError('malformed_json', 'request body is not valid JSON', 400);
+    throw malformedJson();
   }
   const appId = json && typeof json === 'object' ? (json as { app_id?: unknown }).app_id : undefined;
   if (typeof appId !== 'string' || !appId) throw new UnauthorizedError('unknown Intercom workspace');

@@ -1,5 +1,6 @@
 import { createHash, createHmac } from 'node:crypto';
 import { rawBody } from '../body';
+import { errorBody, malformedJson } from '../errors';
 import express, { type Express, type Request, type Response } from 'express';
 import { zodDetails } from '../../errors';
 import { inboxConversationKey } from '../../inbox';
@@ -76,7 +77,7 @@ export function mountZendeskWebhook(app: Express, ctx: AppContext): void {
     try {
       json = JSON.parse(body.toString('utf8'));
     } catch {
-      res.status(400).json({ error: { code: 'malformed_json', message: 'request body is not valid JSON' } });
+      res.status(400).json(errorBody(malformedJson()));
       return;
     }
     const payload = WebhookPayload.safeParse(json);
