@@ -4,7 +4,7 @@ import type { ChatCompletionMessageParam, ChatCompletionMessageToolCall } from '
 import type { MockResponse, UserDataApi } from '../../../shared/action';
 import type { CallRecord, Channel, Conversation, Customer, Proposal } from '../../../shared/conversation';
 import type { Settings } from '../../../shared/settings';
-import { effectiveAudience, type ActionExecutor } from '../actions';
+import type { ActionExecutor } from '../actions';
 import type { Config } from '../config';
 import { ConflictError } from '../errors';
 import type { Logger } from '../logger';
@@ -138,8 +138,8 @@ export class Agent {
       turnId,
       mode,
       settings,
-      tools: new Map(),
-      hidden: new Set(),
+      // Identity assertions are only for verified customers: their actions are verified-only by construction.
+      ...cfg.visibleTo(conv.customer.verified),
       calls: [],
       callCount: 0,
       context: contextOf(conv, settings, now),
@@ -150,12 +150,6 @@ export class Agent {
       proposals: await expireOverdue(store, proposals, now.getTime()),
     };
     if (wantsUserData && uda) await this.loadUserData(state, uda);
-    for (const [name, tool] of cfg.tools) {
-      // Identity assertions are only for verified customers: their actions are verified-only by construction.
-      const audience = effectiveAudience(tool.action, tool.action.connectionId ? (cfg.connections.get(tool.action.connectionId) ?? null) : null);
-      if (audience === 'verified' && !conv.customer.verified) state.hidden.add(name);
-      else state.tools.set(name, tool);
-    }
     state.offered = this.offered(state, cfg);
 
     let reply: string | null = null;

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Action } from '../../../shared/action';
 import type { Connection } from '../../../shared/connection';
-import { effectiveAudience } from '../actions';
 import type { CallRecord, Channel, Conversation, Customer, Proposal } from '../../../shared/conversation';
 import { ConflictError } from '../errors';
 import type { Store } from '../store';
@@ -11,7 +10,7 @@ import { frameError, frameResult } from './prompt';
 import { expireOverdue, publicProposal } from './proposals';
 import { tenantScrubber } from './scrub';
 import { toolCall, type ToolCallDeps } from './tool-call';
-import { toolFor, type ActionTool } from './tools';
+import { toolFor, visibleTools, type ActionTool } from './tools';
 import type { TurnState } from './turn-state';
 
 /**
@@ -59,16 +58,13 @@ export function offeredTools(
   actions: readonly Action[],
   customer: Pick<Customer, 'verified'>,
   connections: ReadonlyMap<string, Connection> = new Map(),
-): { tools: ActionTool[]; hidden: Set<string> } {
-  const tools: ActionTool[] = [];
-  const hidden = new Set<string>();
-  for (const a of actions) {
-    if (!a.enabled) continue;
-    const audience = effectiveAudience(a, a.connectionId ? (connections.get(a.connectionId) ?? null) : null);
-    if (audience === 'verified' && !customer.verified) hidden.add(a.name);
-    else tools.push(toolFor(a));
-  }
-  return { tools, hidden };
+): { tools: ActionTool[]; hidden: ReadonlySet<string> } {
+  const v = visibleTools(
+    actions.filter((a) => a.enabled).map(toolFor),
+    connections,
+    customer.verified,
+  );
+  return { tools: [...v.tools.values()], hidden: v.hidden };
 }
 
 /** Runs one tool call under every rule and saves the conversation and the call records. */
@@ -86,16 +82,16 @@ export async function singleCall(deps: ToolCallDeps, input: SingleCallInput): Pr
   const settings = stored ?? defaultSettings();
   const connections = new Map(connectionList.map((c) => [c.id, c]));
   const now = new Date();
-  const { tools, hidden } = offeredTools(actions, conv.customer, connections);
+  const { tools, hidden } = visibleTools(actions.filter((a) => a.enabled).map(toolFor), connections, conv.customer.verified);
   const state: TurnState = {
     tenantId,
     conv,
     turnId: randomUUID(),
     mode: 'live',
     settings,
-    tools: new Map(tools.map((t) => [t.action.name, t])),
+    tools,
     // An MCP client lists every tool it may use: none is left out of a selection.
-    offered: tools.map((t) => t.action.name),
+    offered: [...tools.keys()],
     hidden,
     calls: [],
     callCount: 0,

@@ -6,7 +6,7 @@ import type { Store } from '../store';
 import { defaultSettings } from './context';
 import { tenantScrubber } from './scrub';
 import { ToolIndex } from './tool-selection';
-import { toolFor, type ActionTool } from './tools';
+import { toolFor, visibleTools, type ActionTool, type VisibleTools } from './tools';
 
 /** A tenant's configuration as a turn needs it, derived once per configuration version. */
 export interface TenantConfig {
@@ -22,6 +22,8 @@ export interface TenantConfig {
   tools: ReadonlyMap<string, ActionTool>;
   /** Retrieval over the enabled actions, built on first use (only large tenants need it). */
   index(): ToolIndex;
+  /** The tools a verified (or unverified) customer may use: derived once per version, not per turn. */
+  visibleTo(verified: boolean): VisibleTools;
 }
 
 /**
@@ -56,15 +58,18 @@ export class TenantConfigCache {
     const tools = new Map<string, ActionTool>();
     for (const a of actions) if (a.enabled) tools.set(a.name, toolFor(a));
     let index: ToolIndex | undefined;
+    const visible: Partial<Record<'true' | 'false', VisibleTools>> = {};
+    const connectionsById = new Map(connections.map((c) => [c.id, c]));
     const entry: TenantConfig = {
       version,
       settings: s,
       actions,
       userDataApi,
-      connections: new Map(connections.map((c) => [c.id, c])),
+      connections: connectionsById,
       scrub: tenantScrubber(actions, userDataApi, s, connections),
       tools,
       index: () => (index ??= ToolIndex.build([...tools.values()].map((t) => t.action))),
+      visibleTo: (verified) => (visible[`${verified}`] ??= visibleTools(tools.values(), connectionsById, verified)),
     };
     // A write between the version read and the loads would be cached under the old number
     // and refreshed on the next turn: at worst one turn sees the newer configuration early.

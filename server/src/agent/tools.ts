@@ -1,6 +1,8 @@
 import type { ChatCompletionFunctionTool } from 'openai/resources/chat/completions';
 import type { z } from 'zod';
 import type { Action } from '../../../shared/action';
+import type { Connection } from '../../../shared/connection';
+import { effectiveAudience } from '../actions';
 import { toolParameters, variablesSchema } from '../../../shared/tool-schema';
 
 /** An action turned into a tool: what the model sees and how its arguments are checked. */
@@ -46,4 +48,26 @@ export function toolFor(action: Action): ActionTool {
 /** Looks a tool up by the name the model gave; prototype names like `__proto__` find nothing. */
 export function lookupTool(tools: ReadonlyMap<string, ActionTool>, name: unknown): ActionTool | undefined {
   return typeof name === 'string' ? tools.get(name) : undefined;
+}
+
+/** The tools one kind of customer may use, by name, and the enabled ones hidden from them. */
+export interface VisibleTools {
+  tools: ReadonlyMap<string, ActionTool>;
+  hidden: ReadonlySet<string>;
+}
+
+/**
+ * Audience, as every path decides it (a turn, a single MCP call): a verified-only action, or one
+ * whose connection asserts identity, is hidden from an unverified customer.
+ */
+export function visibleTools(tools: Iterable<ActionTool>, connections: ReadonlyMap<string, Connection>, verified: boolean): VisibleTools {
+  const visible = new Map<string, ActionTool>();
+  const hidden = new Set<string>();
+  for (const t of tools) {
+    const a = t.action;
+    const audience = effectiveAudience(a, a.connectionId ? (connections.get(a.connectionId) ?? null) : null);
+    if (audience === 'verified' && !verified) hidden.add(a.name);
+    else visible.set(a.name, t);
+  }
+  return { tools: visible, hidden };
 }

@@ -17,11 +17,11 @@ export interface TurnState {
   mode: TurnMode;
   settings: Settings;
   /** The tools offered to the model, by name. */
-  tools: Map<string, ActionTool>;
+  tools: ReadonlyMap<string, ActionTool>;
   /** Names of the tools the model is offered this turn (all, or a selection past the bound). */
   offered: string[];
   /** Enabled actions this customer may not use (audience). */
-  hidden: Set<string>;
+  hidden: ReadonlySet<string>;
   calls: CallRecord[];
   callCount: number;
   context: ActionContext;
