@@ -37,11 +37,11 @@ export async function startOurServer(remote: Remote, env: Record<string, string>
   const server: RunningServer = await startServer({ env: { ...benchEnv(remote, dataDir), ...env } });
   const token = server.bootstrapToken!;
   const client = new HttpAgent({ connections: 64, keepAliveTimeout: 60_000 });
-  const post = async (p: string, body: unknown) => {
+  const post = async (p: string, body: unknown, as = token) => {
     const res = await request(server.url + p, {
       dispatcher: client,
       method: 'POST',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      headers: { authorization: `Bearer ${as}`, 'content-type': 'application/json' },
       body: JSON.stringify(body),
     });
     const json = (await res.body.json()) as Record<string, unknown>;
@@ -49,8 +49,8 @@ export async function startOurServer(remote: Remote, env: Record<string, string>
     return json;
   };
   /** One turn: POST /v1/conversations, two model rounds and one call; throws unless the reply is the scripted one. */
-  const turn = async () => {
-    const r = await post('/v1/conversations', { customer: { id: 'c-1', verified: false }, message: MESSAGE });
+  const turn = async (as = token) => {
+    const r = await post('/v1/conversations', { customer: { id: 'c-1', verified: false }, message: MESSAGE }, as);
     if (r.fallback || !String(r.reply).includes('shipped')) throw new Error(`unexpected turn: ${JSON.stringify(r)}`);
   };
   return {

@@ -132,6 +132,7 @@ export class Agent {
     const stored = conv.messages.length; // the messages of the version read: the turn only appends after them
     conv.messages.push({ role: 'user', content: message, at: now.toISOString(), turnId });
 
+    const visible = cfg.visibleTo(conv.customer.verified);
     const state: TurnState = {
       tenantId,
       conv,
@@ -139,7 +140,8 @@ export class Agent {
       mode,
       settings,
       // Identity assertions are only for verified customers: their actions are verified-only by construction.
-      ...cfg.visibleTo(conv.customer.verified),
+      tools: visible.tools,
+      hidden: visible.hidden,
       calls: [],
       callCount: 0,
       context: contextOf(conv, settings, now),
@@ -150,7 +152,7 @@ export class Agent {
       proposals: await expireOverdue(store, proposals, now.getTime()),
     };
     if (wantsUserData && uda) await this.loadUserData(state, uda);
-    state.offered = this.offered(state, cfg);
+    state.offered = this.offered(state, cfg, visible.pinned);
 
     let reply: string | null = null;
     let prefix: ChatCompletionMessageParam[] = [];
@@ -225,11 +227,9 @@ export class Agent {
    * relevant to the conversation, plus the pinned ones and those already used. Every rule
    * still applies to every action: a tool not offered is refused like an unknown one.
    */
-  private offered(s: TurnState, cfg: TenantConfig): string[] {
-    const names = [...s.tools.keys()];
+  private offered(s: TurnState, cfg: TenantConfig, pinned: ReadonlySet<string>): string[] {
     const bound = this.deps.config.TOOL_SELECTION_BOUND;
-    if (names.length <= bound) return names;
-    const pinned = new Set(names.filter((n) => s.tools.get(n)!.action.pinned));
+    if (s.tools.size <= bound) return [...s.tools.keys()];
     const used = new Set([...s.conv.succeeded, ...s.proposals.map((p) => p.action)]);
     const picked = cfg.index().select({ messages: s.conv.messages.map((m) => m.content), pinned, used }, bound);
     return picked.filter((n) => s.tools.has(n));

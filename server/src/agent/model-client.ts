@@ -43,7 +43,7 @@ export class ModelClient {
       path: wire.path,
       method: 'POST',
       headers: wire.headers,
-      body: JSON.stringify(params),
+      body: requestBody(params),
       timeoutMs: 2 * this.timeoutMs,
       attemptTimeoutMs: this.timeoutMs,
       signal,
@@ -75,6 +75,25 @@ export class ModelClient {
     }
     return w;
   }
+}
+
+/**
+ * Each tool definition serialized once: the same objects (one per action version, see `toolFor`)
+ * go out in every round of every turn, up to 24 of them (~10 KB) per request.
+ */
+const toolJson = new WeakMap<object, string>();
+
+/** `JSON.stringify(params)`, with the tool definitions from {@link toolJson}. */
+function requestBody(params: ChatCompletionCreateParamsNonStreaming): string {
+  const { tools, ...rest } = params;
+  if (!tools?.length) return JSON.stringify(rest);
+  const parts = tools.map((t) => {
+    let json = toolJson.get(t);
+    if (json === undefined) toolJson.set(t, (json = JSON.stringify(t)));
+    return json;
+  });
+  // `rest` always has a model and messages: its JSON ends with the object's closing brace.
+  return `${JSON.stringify(rest).slice(0, -1)},"tools":[${parts.join(',')}]}`;
 }
 
 /** The SDK's error for a failed call, so logs read as they did when the SDK sent it. */

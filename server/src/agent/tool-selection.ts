@@ -69,10 +69,15 @@ interface Doc {
  * Immutable after `build`: one index may serve concurrent turns.
  */
 export class ToolIndex {
+  /** Each name's position (built once: a Set of every name per round showed in the 1,000-action profile). */
+  private readonly known: ReadonlyMap<string, number>;
+
   private constructor(
     private readonly names: readonly string[],
     private readonly search: MiniSearch<Doc>,
-  ) {}
+  ) {
+    this.known = new Map(names.map((n, i) => [n, i]));
+  }
 
   /** Indexes the actions' names (words split at _ and -), descriptions, and variables' names and descriptions. */
   static build(actions: readonly SelectableAction[]): ToolIndex {
@@ -114,7 +119,7 @@ export class ToolIndex {
   select(query: SelectionQuery, bound: number = DEFAULT_TOOL_SELECTION_BOUND): string[] {
     const limit = Math.max(0, Math.floor(bound));
     if (this.names.length <= limit) return [...this.names];
-    const known = new Set(this.names);
+    const known = this.known;
     const out: string[] = [];
     const taken = new Set<string>();
     const take = (name: string) => {

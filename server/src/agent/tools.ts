@@ -54,6 +54,8 @@ export function lookupTool(tools: ReadonlyMap<string, ActionTool>, name: unknown
 export interface VisibleTools {
   tools: ReadonlyMap<string, ActionTool>;
   hidden: ReadonlySet<string>;
+  /** The visible ones the admin pinned (always offered past the selection bound). */
+  pinned: ReadonlySet<string>;
 }
 
 /**
@@ -63,11 +65,15 @@ export interface VisibleTools {
 export function visibleTools(tools: Iterable<ActionTool>, connections: ReadonlyMap<string, Connection>, verified: boolean): VisibleTools {
   const visible = new Map<string, ActionTool>();
   const hidden = new Set<string>();
+  const pinned = new Set<string>();
   for (const t of tools) {
     const a = t.action;
     const audience = effectiveAudience(a, a.connectionId ? (connections.get(a.connectionId) ?? null) : null);
     if (audience === 'verified' && !verified) hidden.add(a.name);
-    else visible.set(a.name, t);
+    else {
+      visible.set(a.name, t);
+      if (a.pinned) pinned.add(a.name);
+    }
   }
-  return { tools: visible, hidden };
+  return { tools: visible, hidden, pinned };
 }
