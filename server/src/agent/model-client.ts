@@ -6,6 +6,9 @@ import { MalformedOutput } from './context';
 /** A model answer larger than this is refused (a completion is a few KiB). */
 const MAX_COMPLETION_BYTES = 8 * 1024 * 1024;
 
+/** Models whose request is remembered; tenants name their own model, so the map is bounded. */
+const MAX_MODELS = 100;
+
 /** Headers the SDK sets per attempt; the sender's own retry makes them wrong for a cached request. */
 const PER_ATTEMPT = new Set(['x-stainless-retry-count', 'x-stainless-timeout', 'content-length']);
 
@@ -71,6 +74,7 @@ export class ModelClient {
       });
       // A failure is not cached: the next turn asks again.
       w.catch(() => this.wires.delete(model));
+      if (this.wires.size >= MAX_MODELS) this.wires.delete(this.wires.keys().next().value!);
       this.wires.set(model, w);
     }
     return w;
