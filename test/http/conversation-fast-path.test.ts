@@ -90,3 +90,51 @@ test('both paths are counted under the one route label', async () => {
   await both(valid);
   expect(await count()).toBe(before + 2);
 });
+
+describe('the next message', () => {
+  const next = async (path: Path, id: string, body: string, token: string | null = ts.token) => {
+    const res = await fetch(`${ts.url}/v1/conversations/${id}/messages${path === 'express' ? '?via=express' : ''}`, {
+      method: 'POST',
+      headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), 'content-type': 'application/json' },
+      body,
+    });
+    return { status: res.status, json: JSON.parse(await res.text()), etag: res.headers.has('etag') };
+  };
+
+  test('both paths append to the conversation; refusals are alike', async () => {
+    const first = await start('fast', valid);
+    const id = first.json.id as string;
+    const a = await next('fast', id, JSON.stringify({ message: 'again' }));
+    const b = await next('express', id, JSON.stringify({ message: 'and again' }));
+    expect([a.status, b.status]).toEqual([200, 200]);
+    expect([a.etag, b.etag]).toEqual([false, true]);
+    expect(a.json).toMatchObject({ id, reply: 'Hello!' });
+    expect(b.json).toMatchObject({ id, reply: 'Hello!' });
+    const stored = await api(ts.url, ts.token, 'GET', `/v1/conversations/${id}`);
+    expect(stored.body.messages.map((m: { content: string }) => m.content)).toEqual(['hi', 'Hello!', 'again', 'Hello!', 'and again', 'Hello!']);
+
+    for (const [target, body, token] of [
+      ['00000000-0000-4000-8000-000000000000', JSON.stringify({ message: 'x' }), ts.token],
+      [id, JSON.stringify({ text: 'x' }), ts.token],
+      [id, '{"message":', ts.token],
+      [id, JSON.stringify({ message: 'x' }), sidebarToken],
+      [id, JSON.stringify({ message: 'x' }), null],
+    ] as const) {
+      const f = await next('fast', target, body, token);
+      const e = await next('express', target, body, token);
+      expect(f.status).toBeGreaterThanOrEqual(400);
+      expect({ status: f.status, json: f.json }).toEqual({ status: e.status, json: e.json });
+    }
+    // The refusals changed nothing.
+    const count = (await api(ts.url, ts.token, 'GET', `/v1/conversations/${id}`)).body.messages.length;
+    expect(count).toBe(6);
+  });
+
+  test('an id that needs decoding goes to Express', async () => {
+    const r = await next('fast', '%E0%A4%A', JSON.stringify({ message: 'x' }));
+    expect(r.status).toBeGreaterThanOrEqual(400);
+    // Express's res.json sets an ETag on error answers too: Express answered.
+    expect(r.etag).toBe(true);
+    expect(r.json.error).toBeDefined();
+  });
+});

@@ -34,25 +34,40 @@ async function startConversation(ctx: AppContext, tenantId: string, input: unkno
   return { id: t.conversation.id, ...turnBody(t) };
 }
 
-/** The label Express's metrics give the route (`baseUrl` + route path). */
-const START_ROUTE = '/v1/conversations/';
+/** `POST /v1/conversations/:id/messages`: the next turn of a stored conversation. */
+async function nextMessage(ctx: AppContext, tenantId: string, id: string, input: unknown) {
+  const body = parseInput(NextMessage, input);
+  const conv = await ctx.store.getConversation(tenantId, id);
+  if (!conv) throw new NotFoundError('conversation');
+  const t = await ctx.agent.reply(conv, body.message, conv.channel === 'zendesk' ? 'draft' : 'live');
+  return { id: conv.id, ...turnBody(t) };
+}
 
 /** Content types the fast path parses itself; any other (a charset to convert, a typo) goes to Express. */
 const PLAIN_JSON = new Set(['application/json', 'application/json; charset=utf-8', 'application/json;charset=utf-8']);
 
+/** A next-message URL whose id needs no decoding (ids are UUIDs); any other form goes to Express. */
+const NEXT_MESSAGE_URL = /^\/v1\/conversations\/([A-Za-z0-9_-]{1,100})\/messages$/;
+
 /**
- * `POST /v1/conversations` without Express (issue 13): a turn is the hottest request, and
- * Express's routing, body parsing and `res.json` were ~5% of its CPU. Taken only for the exact
- * path, a plain JSON body with a length and no `Content-Encoding`; everything else (a query
- * string, gzip, another charset, chunked) goes to the Express route above, which answers alike:
- * same auth (a scoped token is refused), limits, validation, errors and metrics.
+ * `POST /v1/conversations` and `POST /v1/conversations/:id/messages` without Express (issue 13):
+ * a turn is the hottest request, and Express's request setup, routing, body parsing and
+ * `res.json` were ~15% of its CPU. Taken only for the exact paths, a plain JSON body with a
+ * length and no `Content-Encoding`; everything else (a query string, gzip, another charset,
+ * chunked) goes to the Express routes below, which answer alike: same auth (a scoped token is
+ * refused), limits, validation, errors and metrics (under Express's route labels).
  */
 export function conversationsFastPath(ctx: AppContext): FastPath {
   const authenticate = authenticator(ctx.store);
   return (req, res) => {
-    if (req.method !== 'POST' || req.url !== '/v1/conversations' || req.headers['content-encoding'] !== undefined || req.headers['content-length'] === undefined) return false;
+    if (req.method !== 'POST' || req.headers['content-encoding'] !== undefined || req.headers['content-length'] === undefined) return false;
+    const url = req.url ?? '';
+    // null: the first turn; a match: the next message of conversation next[1].
+    const next = url === '/v1/conversations' ? null : NEXT_MESSAGE_URL.exec(url);
+    if (next === null && url !== '/v1/conversations') return false;
     if (!PLAIN_JSON.has((req.headers['content-type'] ?? '').toLowerCase())) return false;
-    serveFast(ctx, req, res, START_ROUTE, async (raw) => {
+    const route = next ? '/v1/conversations/:id/messages' : '/v1/conversations/';
+    serveFast(ctx, req, res, route, async (raw) => {
       const { tenant } = await authenticate(req.headers.authorization);
       let input: unknown = {};
       // As body-parser: an empty body is `{}`, and a byte order mark is not part of the JSON.
@@ -65,6 +80,7 @@ export function conversationsFastPath(ctx: AppContext): FastPath {
       }
       const shape = bodyShapeError(input);
       if (shape) throw shape;
+      if (next) return { status: 200, body: JSON.stringify(await nextMessage(ctx, tenant.id, next[1]!, input)) };
       return { status: 201, body: JSON.stringify(await startConversation(ctx, tenant.id, input)) };
     });
     return true;
@@ -78,11 +94,7 @@ export function conversationRoutes(ctx: AppContext): Router {
     res.status(201).json(await startConversation(ctx, tenantOf(req).id, req.body));
   });
   r.post('/:id/messages', async (req, res) => {
-    const body = parseInput(NextMessage, req.body);
-    const conv = await ctx.store.getConversation(tenantOf(req).id, req.params.id);
-    if (!conv) throw new NotFoundError('conversation');
-    const t = await ctx.agent.reply(conv, body.message, conv.channel === 'zendesk' ? 'draft' : 'live');
-    res.json({ id: conv.id, ...turnBody(t) });
+    res.json(await nextMessage(ctx, tenantOf(req).id, req.params.id, req.body));
   });
   r.get('/:id', async (req, res) => {
     const conv = await ctx.store.getConversation(tenantOf(req).id, req.params.id);
