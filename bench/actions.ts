@@ -37,10 +37,12 @@ export async function benchActions(): Promise<void> {
       const started = performance.now();
       for (let i = 0; i < n; i++) await ours.post('/v1/actions', catalogue[i], adminToken);
       const turn = () => ours.turn(adminToken);
-      // What the model receives per round, counted alone for this size.
+      // What the model receives per round, counted alone for this size (and not while timing).
+      await remote.countTools(true);
       await remote.toolTraffic();
       await load(turn, 10, 1);
       const sent = await remote.toolTraffic();
+      await remote.countTools(false);
       tenants.push({
         n,
         turn,

@@ -7,7 +7,8 @@ export const MODEL = 'scripted-model';
  * The other side of the wire, in a worker thread so that its CPU is not charged to what is
  * measured: a scripted chat-completions model (round 1: a `lookup_order` tool call, round 2:
  * a text reply, told apart by the presence of a tool message; `delayMs` holds each answer
- * back) and the customer's order API. It measures the `tools` each model request carried.
+ * back) and the customer's order API. It measures the `tools` each model request carried,
+ * between `countTools(true)` and `countTools(false)`.
  */
 const SOURCE = `
 const http = require('node:http');
@@ -16,6 +17,8 @@ const delayMs = workerData.delayMs || 0;
 const order = JSON.stringify({ id: 'A-1', status: 'shipped', tracking: '1Z999AA10123456784', eta: '2030-01-02',
   items: [{ sku: 'SKU-1', qty: 1 }, { sku: 'SKU-2', qty: 2 }] });
 let n = 0;
+// Counting re-serializes each request's tools: off unless asked, so that it is not timed.
+let counting = false;
 let tools = { requests: 0, chars: 0, count: 0, maxChars: 0 };
 function completion(model, message, finish) {
   return JSON.stringify({ id: 'chatcmpl-' + (++n), object: 'chat.completion', created: 1700000000, model,
@@ -28,8 +31,10 @@ const model = http.createServer((req, res) => {
   req.on('end', () => {
     const body = Buffer.concat(chunks).toString('utf8');
     const parsed = JSON.parse(body);
-    const t = parsed.tools ? JSON.stringify(parsed.tools).length : 0;
-    tools.requests++; tools.chars += t; tools.count += parsed.tools ? parsed.tools.length : 0; tools.maxChars = Math.max(tools.maxChars, t);
+    if (counting) {
+      const t = parsed.tools ? JSON.stringify(parsed.tools).length : 0;
+      tools.requests++; tools.chars += t; tools.count += parsed.tools ? parsed.tools.length : 0; tools.maxChars = Math.max(tools.maxChars, t);
+    }
     const text = body.includes('"role":"tool"') || workerData.textOnly
       ? completion(parsed.model, { role: 'assistant', content: 'Your order A-1 has shipped and arrives on 2030-01-02.' }, 'stop')
       : completion(parsed.model, { role: 'assistant', content: null, tool_calls: [{ id: 'call_' + n, type: 'function',
@@ -54,6 +59,7 @@ const ready = () => { if (++up === 2) parentPort.postMessage({ model: model.addr
 model.listen(0, '127.0.0.1', ready);
 api.listen(0, '127.0.0.1', ready);
 parentPort.on('message', (m) => {
+  if (m === 'count-on' || m === 'count-off') { counting = m === 'count-on'; parentPort.postMessage({ counting }); return; }
   if (m === 'tools') { parentPort.postMessage({ tools }); tools = { requests: 0, chars: 0, count: 0, maxChars: 0 }; return; }
   model.close(); api.close(); model.closeAllConnections(); api.closeAllConnections(); parentPort.close();
 });
@@ -74,6 +80,8 @@ export interface Remote {
   apiBase: string;
   /** Reads and resets the tool traffic counters. */
   toolTraffic(): Promise<ToolTraffic>;
+  /** Starts or stops counting the tools of model requests (it costs the model time: off while timing). */
+  countTools(on: boolean): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -88,6 +96,11 @@ export async function startRemote(opts: { delayMs?: number; textOnly?: boolean }
       new Promise((resolve) => {
         worker.once('message', (m: { tools: ToolTraffic }) => resolve(m.tools));
         worker.postMessage('tools');
+      }),
+    countTools: (on) =>
+      new Promise((resolve) => {
+        worker.once('message', () => resolve());
+        worker.postMessage(on ? 'count-on' : 'count-off');
       }),
     async stop() {
       worker.postMessage('stop');
