@@ -133,3 +133,25 @@ describe('ToolIndexCache', () => {
     expect(t1Rebuilt).toBe(false);
   });
 });
+
+describe('scores from per-term results', () => {
+  test('equal MiniSearch scoring the whole text, for every action, with repeated, unknown and plural words', () => {
+    const texts = [
+      'Where is my order A-1?',
+      'refund refund REFUND: my refunds and the order they were for',
+      'Change the delivery address and the postcode of my account, and check the status of my subscription plan',
+      'zzzz qqqq nothing in the catalogue',
+      'Gift cards, coupons, loyalty points balance, store opening hours in Berlin',
+      '',
+    ];
+    for (const text of texts) {
+      const fast = index.scoreText(text);
+      const reference = index.referenceScores(text);
+      expect([...fast.keys()].sort((a, b) => a - b)).toEqual([...reference.keys()].sort((a, b) => a - b));
+      for (const [id, score] of reference) expect(fast.get(id)!).toBeCloseTo(score, 9);
+    }
+    // Asked again (now from the term cache): the same.
+    const again = index.scoreText(texts[2]!);
+    for (const [id, score] of index.referenceScores(texts[2]!)) expect(again.get(id)!).toBeCloseTo(score, 9);
+  });
+});

@@ -65,12 +65,15 @@ interface Doc {
 }
 
 /**
- * A tenant's actions, indexed once (per configuration version) and searched per round.
- * Immutable after `build`: one index may serve concurrent turns.
+ * A tenant's actions, indexed once (per configuration version) and searched per round. Only
+ * its term cache changes after `build` (it grows, bounded): one index may serve concurrent turns.
  */
 export class ToolIndex {
   /** Each name's position (built once: a Set of every name per round showed in the 1,000-action profile). */
   private readonly known: ReadonlyMap<string, number>;
+  /** Each term's score per action, filled as terms are searched (see scoreText). */
+  private readonly terms = new Map<string, readonly (readonly [number, number])[]>();
+  private cachedPostings = 0;
 
   private constructor(
     private readonly names: readonly string[],
@@ -148,15 +151,60 @@ export class ToolIndex {
     for (let i = recent.length - 1; i >= 0; i--, weight *= DECAY) {
       const text = recent[i]!.slice(0, MAX_MESSAGE_CHARS);
       if (!text.trim()) continue;
-      for (const hit of this.search.search(text)) {
-        const id = hit.id as number;
-        scores.set(id, (scores.get(id) ?? 0) + hit.score * weight);
-      }
+      for (const [id, score] of this.scoreText(text)) scores.set(id, (scores.get(id) ?? 0) + score * weight);
     }
     // Ties keep the admin's order, so the same conversation always gets the same tools.
     return [...scores.entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0]).map(([id]) => id);
   }
+
+  /**
+   * MiniSearch's score of every action for `text` (OR of the text's terms: the sum of each
+   * term's BM25 score, times how many distinct terms matched), from each term's scores, computed
+   * once per index. A search of the whole text built result objects for every matching action
+   * on every round: at 1,000 actions the largest cost left in a turn (issue 13).
+   */
+  scoreText(text: string): Map<number, number> {
+    const counts = new Map<string, number>();
+    for (const token of tokenize(text)) {
+      const term = processTerm(token);
+      if (term) counts.set(term, (counts.get(term) ?? 0) + 1);
+    }
+    const sum = new Map<number, number>();
+    const matched = new Map<number, number>();
+    for (const [term, count] of counts) {
+      for (const [id, score] of this.termScores(term)) {
+        sum.set(id, (sum.get(id) ?? 0) + score * count);
+        matched.set(id, (matched.get(id) ?? 0) + 1);
+      }
+    }
+    for (const [id, total] of sum) sum.set(id, total * matched.get(id)!);
+    return sum;
+  }
+
+  /** MiniSearch's own scores for the whole text (the reference {@link scoreText} must equal; tests compare them). */
+  referenceScores(text: string): Map<number, number> {
+    return new Map(this.search.search(text).map((h) => [h.id as number, h.score]));
+  }
+
+  /** One term's score per action, searched once and kept while the cache holds less than its bound. */
+  private termScores(term: string): readonly (readonly [number, number])[] {
+    let hits = this.terms.get(term);
+    if (!hits) {
+      hits = this.search.search(term, SINGLE_TERM).map((h) => [h.id as number, h.score] as const);
+      if (this.cachedPostings + hits.length <= MAX_CACHED_POSTINGS) {
+        this.terms.set(term, hits);
+        this.cachedPostings += hits.length + 1;
+      }
+    }
+    return hits;
+  }
 }
+
+/** A term already tokenized and processed is searched as it is. */
+const SINGLE_TERM = { tokenize: (t: string) => [t], processTerm: (t: string) => t };
+
+/** Term scores kept per index (~16 bytes each): bounds the memory a tenant's vocabulary and its customers' words can take. */
+const MAX_CACHED_POSTINGS = 200_000;
 
 /** One-off selection (builds an index each call): callers on the hot path keep a ToolIndexCache. */
 export function selectTools(actions: readonly SelectableAction[], query: SelectionQuery, bound: number = DEFAULT_TOOL_SELECTION_BOUND): string[] {
