@@ -31,8 +31,8 @@ test('the request carries the SDK headers, the key as a bearer token and a JSON 
   expect(rig.llm.requests[0]!.model).toBe('scripted-model');
 });
 
-test('a 503 is retried once, then the turn goes on', async () => {
-  rig.llm.setScript((_req, i) => (i === 0 ? { status: 503 } : { content: 'Back' }));
+test.each([503, 500])('a %s is retried once, then the turn goes on', async (status) => {
+  rig.llm.setScript((_req, i) => (i === 0 ? { status } : { content: 'Back' }));
   const r = await start(rig, 'hi');
   expect(r.body).toMatchObject({ reply: 'Back' });
   expect(r.body.fallback).toBeUndefined();

@@ -23,8 +23,8 @@ interface Wire {
  * Chat completions for the turn loop. The OpenAI SDK stays the source of the wire format (the
  * URL, auth and client headers its `buildRequest` makes, asked once per model) and of the error
  * classes; each request then goes through `net/`'s llm pool with the one retry policy (a
- * chat completion has no side effect: retried once on a dropped connection, a 408/429/5xx or a
- * stalled attempt). Skipped is the SDK's per-request machinery: header merging, log details
+ * chat completion has no side effect: retried once on a dropped connection, a 408/429/500/502-504
+ * or a stalled attempt). Skipped is the SDK's per-request machinery: header merging, log details
  * built for a logger that is off, an AbortController, a timer and a Response per call, ~9% of
  * a turn's CPU at concurrency 50 (issue 13).
  */
@@ -51,7 +51,8 @@ export class ModelClient {
       attemptTimeoutMs: this.timeoutMs,
       signal,
       maxBytes: MAX_COMPLETION_BYTES,
-      retry: { max: 1, idempotent: true },
+      // OpenAI documents a 500 as transient, as the SDK treats it.
+      retry: { max: 1, idempotent: true, alsoStatuses: [500] },
     });
     if (!r.ok) throw modelError(r);
     try {

@@ -41,6 +41,11 @@ export interface RetryOptions {
   idempotent?: boolean;
   /** Longest `Retry-After` waited out in place; a longer one ends the call. Default 10 s. */
   maxRetryAfterMs?: number;
+  /**
+   * Statuses also worth another try for this remote (on top of 408, 429, 502-504), e.g. 500 from
+   * a model provider, whose documentation calls it transient; an idempotent request only.
+   */
+  alsoStatuses?: readonly number[];
 }
 
 export function isIdempotentMethod(method: string): boolean {

@@ -175,7 +175,7 @@ export async function send(pool: Dispatcher, req: NetRequest, opts: SendOptions)
         continue;
       }
 
-      if (isRetryableStatus(status) && retries < maxRetries && (idempotent() || status === 429)) {
+      if ((isRetryableStatus(status) || (req.retry?.alsoStatuses?.includes(status) && idempotent())) && retries < maxRetries && (idempotent() || status === 429)) {
         const wait = retryAfterMs(res.headers);
         cleanupAttempt();
         if (wait !== null && wait > maxWait) {
