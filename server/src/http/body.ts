@@ -1,6 +1,6 @@
 import express, { type RequestHandler } from 'express';
 import { AppError, ValidationError } from '../errors';
-import { jsonProblem } from '../net';
+import { jsonProblem, mayBeUnusableJson } from '../net';
 
 /** Largest request body the JSON API and the webhooks read. */
 export const BODY_LIMIT_BYTES = 256 * 1024;
@@ -8,8 +8,12 @@ export const BODY_LIMIT_BYTES = 256 * 1024;
 /** Deepest nesting an admin body may have: a real config is a few levels deep. */
 export const MAX_BODY_DEPTH = 32;
 
-/** Why a parsed body is refused (too deep, unusable text), or null: the 400 before any route sees it. */
-export function bodyShapeError(body: unknown, maxDepth = MAX_BODY_DEPTH): ValidationError | null {
+/**
+ * Why a parsed body is refused (too deep, unusable text), or null: the 400 before any route sees
+ * it. With the JSON `text` it was parsed from, the tree is walked only when the text could hold a problem.
+ */
+export function bodyShapeError(body: unknown, maxDepth = MAX_BODY_DEPTH, text?: string): ValidationError | null {
+  if (text !== undefined && !mayBeUnusableJson(text, maxDepth)) return null;
   const problem = body === undefined ? null : jsonProblem(body, maxDepth);
   return problem ? new ValidationError(`request body is not acceptable: ${problem}`, [{ path: '', message: problem }]) : null;
 }

@@ -71,6 +71,9 @@ export function decodeText(bytes: Buffer, contentType: string | undefined): stri
 /** Deepest JSON nesting accepted: deeper answers are not data a support reply needs, and walking them recursively would overflow the stack. */
 export const MAX_JSON_DEPTH = 64;
 
+/** Values jsonProblem walks at most. */
+const MAX_JSON_VALUES = 2_000_000;
+
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /** Whether a string holds a lone UTF-16 surrogate (valid JSON, but not text: encoders throw on it). */
@@ -87,7 +90,7 @@ export function jsonProblem(root: unknown, maxDepth = MAX_JSON_DEPTH): string | 
   let seen = 0;
   while (stack.length > 0) {
     const [v, depth] = stack.pop()!;
-    if (++seen > 2_000_000) return 'too many values';
+    if (++seen > MAX_JSON_VALUES) return 'too many values';
     if (typeof v === 'string') {
       if (hasLoneSurrogate(v)) return 'a string is not valid UTF-16 (lone surrogate)';
       continue;
@@ -104,6 +107,22 @@ export function jsonProblem(root: unknown, maxDepth = MAX_JSON_DEPTH): string | 
     }
   }
   return null;
+}
+
+/**
+ * Whether JSON text can parse into a tree jsonProblem refuses: a lone surrogate can only come
+ * from a `\u` escape (decoded bytes never hold one), nesting deeper than `maxDepth` needs more
+ * opening brackets than that, and more values than the walk's bound need more characters. A
+ * typical answer passes this scan and skips the walk (a stack entry per value).
+ */
+export function mayBeUnusableJson(text: string, maxDepth = MAX_JSON_DEPTH): boolean {
+  if (text.length >= MAX_JSON_VALUES || text.includes('\\u')) return true;
+  let open = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if ((c === 0x7b || c === 0x5b) && ++open > maxDepth) return true;
+  }
+  return false;
 }
 
 /** The parsed answer, or why it cannot be read. */
@@ -125,14 +144,14 @@ export function parseBody(bytes: Buffer, contentType: string | undefined): Parse
     } catch (err) {
       return { ok: false, message: `malformed JSON: ${(err as Error).message}`, text };
     }
-    const problem = jsonProblem(data);
+    const problem = mayBeUnusableJson(text) ? jsonProblem(data) : null;
     return problem ? { ok: false, message: `unusable JSON: ${problem}`, text: '' } : { ok: true, data, text };
   }
   if (text.includes('\u0000')) return { ok: false, message: 'binary content cannot be read', text: '' };
   if (kind === 'unknown' && /^\s*[[{]/.test(text)) {
     try {
       const data: unknown = JSON.parse(text);
-      const problem = jsonProblem(data);
+      const problem = mayBeUnusableJson(text) ? jsonProblem(data) : null;
       return problem ? { ok: false, message: `unusable JSON: ${problem}`, text: '' } : { ok: true, data, text };
     } catch {
       // Not JSON after all: keep it as text.

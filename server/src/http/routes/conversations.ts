@@ -71,14 +71,15 @@ export function conversationsFastPath(ctx: AppContext): FastPath {
       const { tenant } = await authenticate(req.headers.authorization);
       let input: unknown = {};
       // As body-parser: an empty body is `{}`, and a byte order mark is not part of the JSON.
-      if (raw.length > 0) {
+      const text = raw.toString('utf8').replace(/^\uFEFF/, '');
+      if (text.length > 0) {
         try {
-          input = JSON.parse(raw.toString('utf8').replace(/^\uFEFF/, ''));
+          input = JSON.parse(text);
         } catch {
           throw malformedJson();
         }
       }
-      const shape = bodyShapeError(input);
+      const shape = bodyShapeError(input, undefined, text);
       if (shape) throw shape;
       if (next) return { status: 200, body: JSON.stringify(await nextMessage(ctx, tenant.id, next[1]!, input)) };
       return { status: 201, body: JSON.stringify(await startConversation(ctx, tenant.id, input)) };
