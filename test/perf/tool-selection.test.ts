@@ -150,6 +150,10 @@ describe('scores from per-term results', () => {
       expect([...fast.keys()].sort((a, b) => a - b)).toEqual([...reference.keys()].sort((a, b) => a - b));
       for (const [id, score] of reference) expect(fast.get(id)!).toBeCloseTo(score, 9);
     }
+    // Past the cache's bound (tens of thousands of words no action has), terms are searched each time: still the same.
+    const fresh = ToolIndex.build(catalogue);
+    for (let i = 0; i < 60; i++) fresh.scoreText(Array.from({ length: 1000 }, (_, j) => `zq${i}x${j}`).join(' '));
+    for (const [id, score] of fresh.referenceScores(texts[1]!)) expect(fresh.scoreText(texts[1]!).get(id)!).toBeCloseTo(score, 9);
     // Asked again (now from the term cache): the same.
     const again = index.scoreText(texts[2]!);
     for (const [id, score] of index.referenceScores(texts[2]!)) expect(again.get(id)!).toBeCloseTo(score, 9);

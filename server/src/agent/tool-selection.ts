@@ -72,7 +72,7 @@ export class ToolIndex {
   /** Each name's position (built once: a Set of every name per round showed in the 1,000-action profile). */
   private readonly known: ReadonlyMap<string, number>;
   /** Each term's score per action, filled as terms are searched (see scoreText). */
-  private readonly terms = new Map<string, readonly (readonly [number, number])[]>();
+  private readonly terms = new Map<string, TermScores>();
   private cachedPostings = 0;
 
   private constructor(
@@ -172,8 +172,10 @@ export class ToolIndex {
     const sum = new Map<number, number>();
     const matched = new Map<number, number>();
     for (const [term, count] of counts) {
-      for (const [id, score] of this.termScores(term)) {
-        sum.set(id, (sum.get(id) ?? 0) + score * count);
+      const { ids, scores } = this.termScores(term);
+      for (let i = 0; i < ids.length; i++) {
+        const id = ids[i]!;
+        sum.set(id, (sum.get(id) ?? 0) + scores[i]! * count);
         matched.set(id, (matched.get(id) ?? 0) + 1);
       }
     }
@@ -187,24 +189,35 @@ export class ToolIndex {
   }
 
   /** One term's score per action, searched once and kept while the cache holds less than its bound. */
-  private termScores(term: string): readonly (readonly [number, number])[] {
+  private termScores(term: string): TermScores {
     let hits = this.terms.get(term);
     if (!hits) {
-      hits = this.search.search(term, SINGLE_TERM).map((h) => [h.id as number, h.score] as const);
-      if (this.cachedPostings + hits.length <= MAX_CACHED_POSTINGS) {
+      const found = this.search.search(term, SINGLE_TERM);
+      hits = { ids: Int32Array.from(found, (h) => h.id as number), scores: Float64Array.from(found, (h) => h.score) };
+      // Words no action has cost an entry too: counted as one posting each.
+      if (this.cachedPostings + found.length + 1 <= MAX_CACHED_POSTINGS) {
         this.terms.set(term, hits);
-        this.cachedPostings += hits.length + 1;
+        this.cachedPostings += found.length + 1;
       }
     }
     return hits;
   }
 }
 
+/** One term's BM25 score per action id (12 bytes an action). */
+interface TermScores {
+  ids: Int32Array;
+  scores: Float64Array;
+}
+
 /** A term already tokenized and processed is searched as it is. */
 const SINGLE_TERM = { tokenize: (t: string) => [t], processTerm: (t: string) => t };
 
-/** Term scores kept per index (~16 bytes each): bounds the memory a tenant's vocabulary and its customers' words can take. */
-const MAX_CACHED_POSTINGS = 200_000;
+/**
+ * Term scores kept per index: ~600 KB at most, which holds the whole vocabulary of a 1,000-action
+ * tenant (~30,000 term-action pairs) and bounds what its customers' words can add.
+ */
+const MAX_CACHED_POSTINGS = 50_000;
 
 /** One-off selection (builds an index each call): callers on the hot path keep a ToolIndexCache. */
 export function selectTools(actions: readonly SelectableAction[], query: SelectionQuery, bound: number = DEFAULT_TOOL_SELECTION_BOUND): string[] {
