@@ -8,6 +8,7 @@ import type { Conversation, Message } from '../shared/conversation';
 import { openStore, type Store } from '../server/src/store';
 import { SecretBox } from '../server/src/store/crypto';
 import { MongoStore } from '../server/src/store/mongo';
+import { conversation } from '../test/store/builders';
 import { table } from './stats';
 
 /*
@@ -29,30 +30,10 @@ function message(role: Message['role'], n: number): Message {
   return { role, content: `${n}: ${TEXT}`, at: new Date().toISOString(), turnId: `turn-${Math.floor(n / 2)}` };
 }
 
-function seed(tenantId: string, length: number): Conversation {
-  const at = new Date().toISOString();
-  const messages = Array.from({ length }, (_, i) => message(i % 2 ? 'assistant' : 'user', i));
-  return {
-    id: randomUUID(),
-    tenantId,
-    channel: 'api',
-    externalId: null,
-    customer: { email: 'jane@example.com', verified: true },
-    messages,
-    succeeded: [],
-    userData: null,
-    needsHuman: false,
-    failures: {},
-    version: 1,
-    createdAt: at,
-    updatedAt: at,
-  };
-}
-
 /** Runs TURNS turns on a conversation of `length` messages; `bytes` measures what the turns wrote. */
 async function measure(store: Store, length: number, bytes: { start(): void; stop(): number }): Promise<[number, number]> {
   const t = await store.createTenant('bench', `h-${randomUUID()}`);
-  let c = seed(t.id, length);
+  let c = conversation(t.id, { messages: Array.from({ length }, (_, i) => message(i % 2 ? 'assistant' : 'user', i)) });
   await store.createConversation(c);
   const times: number[] = [];
   bytes.start();
