@@ -10,7 +10,7 @@ import { frameError, frameResult } from './prompt';
 import { expireOverdue, publicProposal } from './proposals';
 import { tenantScrubber } from './scrub';
 import { toolCall, type ToolCallDeps } from './tool-call';
-import { toolFor, visibleTools, type ActionTool } from './tools';
+import { toolFor, visibleTools, type VisibleTools } from './tools';
 import type { TurnState } from './turn-state';
 
 /**
@@ -58,13 +58,8 @@ export function offeredTools(
   actions: readonly Action[],
   customer: Pick<Customer, 'verified'>,
   connections: ReadonlyMap<string, Connection> = new Map(),
-): { tools: ActionTool[]; hidden: ReadonlySet<string> } {
-  const v = visibleTools(
-    actions.filter((a) => a.enabled).map(toolFor),
-    connections,
-    customer.verified,
-  );
-  return { tools: [...v.tools.values()], hidden: v.hidden };
+): VisibleTools {
+  return visibleTools(actions.filter((a) => a.enabled).map(toolFor), connections, customer.verified);
 }
 
 /** Runs one tool call under every rule and saves the conversation and the call records. */
@@ -82,7 +77,7 @@ export async function singleCall(deps: ToolCallDeps, input: SingleCallInput): Pr
   const settings = stored ?? defaultSettings();
   const connections = new Map(connectionList.map((c) => [c.id, c]));
   const now = new Date();
-  const { tools, hidden } = visibleTools(actions.filter((a) => a.enabled).map(toolFor), connections, conv.customer.verified);
+  const { tools, hidden } = offeredTools(actions, conv.customer, connections);
   const state: TurnState = {
     tenantId,
     conv,

@@ -54,7 +54,7 @@ export function mcpServer(ctx: AppContext, scope: McpRequestScope, transport: St
   server.setRequestHandler(ListToolsRequestSchema, async () => {
     const [actions, connections] = await Promise.all([ctx.store.listActions(tenantId), ctx.store.listConnections(tenantId)]);
     const { tools } = offeredTools(actions, identity.customer, new Map(connections.map((c) => [c.id, c])));
-    return { tools: tools.map((t) => mcpTool(t.action, t.tool.function.parameters ?? { type: 'object' }, t.tool.function.description ?? '')) };
+    return { tools: [...tools.values()].map((t) => mcpTool(t.action, t.tool.function.parameters ?? { type: 'object' }, t.tool.function.description ?? '')) };
   });
 
   server.setRequestHandler(CallToolRequestSchema, async (req, extra) => {
