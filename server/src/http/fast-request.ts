@@ -48,8 +48,3 @@ export function serveFast(ctx: AppContext, req: IncomingMessage, res: ServerResp
     handle(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size)).then((r) => reply(r.status, r.body), fail);
   });
 }
-
-/** The value of a header that may repeat, first one. */
-export function headerText(v: string | string[] | undefined): string | undefined {
-  return Array.isArray(v) ? v[0] : v;
-}

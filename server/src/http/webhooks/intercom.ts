@@ -1,7 +1,8 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { rawBody } from '../body';
 import { malformedJson } from '../errors';
-import { answer, headerText, serveFast, type FastPath } from '../fast-request';
+import { answer, serveFast, type FastPath } from '../fast-request';
+import { headerText } from '../../net';
 import type { Request, Response } from 'express';
 import { AppError, UnauthorizedError } from '../../errors';
 import { inboxConversationKey } from '../../inbox';
