@@ -1,6 +1,6 @@
 import express, { type RequestHandler } from 'express';
 import { AppError, ValidationError } from '../errors';
-import { jsonProblem, mayBeUnusableJson } from '../net';
+import { jsonProblem } from '../net';
 
 /** Largest request body the JSON API and the webhooks read. */
 export const BODY_LIMIT_BYTES = 256 * 1024;
@@ -13,8 +13,7 @@ export const MAX_BODY_DEPTH = 32;
  * it. With the JSON `text` it was parsed from, the tree is walked only when the text could hold a problem.
  */
 export function bodyShapeError(body: unknown, maxDepth = MAX_BODY_DEPTH, text?: string): ValidationError | null {
-  if (text !== undefined && !mayBeUnusableJson(text, maxDepth)) return null;
-  const problem = body === undefined ? null : jsonProblem(body, maxDepth);
+  const problem = body === undefined ? null : jsonProblem(body, maxDepth, text);
   return problem ? new ValidationError(`request body is not acceptable: ${problem}`, [{ path: '', message: problem }]) : null;
 }
 

@@ -85,7 +85,9 @@ export function hasLoneSurrogate(s: string): boolean {
  * Why a parsed JSON tree is not acceptable data (nested deeper than `maxDepth`, or a
  * string or key with a lone surrogate), or null. Iterative: it must not overflow itself.
  */
-export function jsonProblem(root: unknown, maxDepth = MAX_JSON_DEPTH): string | null {
+export function jsonProblem(root: unknown, maxDepth = MAX_JSON_DEPTH, text?: string): string | null {
+  // Given the JSON text the tree was parsed from, the walk is skipped when that text cannot hold a problem.
+  if (text !== undefined && !mayBeUnusableJson(text, maxDepth)) return null;
   const stack: [unknown, number][] = [[root, 0]];
   let seen = 0;
   while (stack.length > 0) {
@@ -144,14 +146,14 @@ export function parseBody(bytes: Buffer, contentType: string | undefined): Parse
     } catch (err) {
       return { ok: false, message: `malformed JSON: ${(err as Error).message}`, text };
     }
-    const problem = mayBeUnusableJson(text) ? jsonProblem(data) : null;
+    const problem = jsonProblem(data, MAX_JSON_DEPTH, text);
     return problem ? { ok: false, message: `unusable JSON: ${problem}`, text: '' } : { ok: true, data, text };
   }
   if (text.includes('\u0000')) return { ok: false, message: 'binary content cannot be read', text: '' };
   if (kind === 'unknown' && /^\s*[[{]/.test(text)) {
     try {
       const data: unknown = JSON.parse(text);
-      const problem = mayBeUnusableJson(text) ? jsonProblem(data) : null;
+      const problem = jsonProblem(data, MAX_JSON_DEPTH, text);
       return problem ? { ok: false, message: `unusable JSON: ${problem}`, text: '' } : { ok: true, data, text };
     } catch {
       // Not JSON after all: keep it as text.
