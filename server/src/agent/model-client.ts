@@ -1,6 +1,6 @@
 import OpenAI from 'openai';
 import type { ChatCompletion, ChatCompletionCreateParamsNonStreaming } from 'openai/resources/chat/completions';
-import type { NetResult, Outbound } from '../net';
+import { webHeaders, type NetResult, type Outbound } from '../net';
 import { MalformedOutput } from './context';
 
 /** A model answer larger than this is refused (a completion is a few KiB). */
@@ -108,17 +108,13 @@ function modelError(r: NetResult): Error {
     if (e.type === 'timeout') return new OpenAI.APIConnectionTimeoutError({ message: e.message });
     return new OpenAI.APIConnectionError({ message: e.message });
   }
-  const headers = new Headers();
-  for (const [name, value] of Object.entries(r.headers ?? {})) {
-    if (Array.isArray(value)) for (const v of value) headers.append(name, v);
-    else if (value !== undefined) headers.set(name, value);
-  }
+  const text = r.body?.toString('utf8') ?? '';
   let body: unknown;
   try {
-    body = JSON.parse(r.body?.toString('utf8') ?? '');
+    body = JSON.parse(text);
   } catch {
     body = undefined;
   }
   const error = body && typeof body === 'object' && 'error' in body ? (body as { error: unknown }).error : body;
-  return OpenAI.APIError.generate(r.status, error as object | undefined, r.body?.toString('utf8').slice(0, 300) || undefined, headers);
+  return OpenAI.APIError.generate(r.status, error as object | undefined, text.slice(0, 300) || undefined, webHeaders(r.headers));
 }

@@ -1,5 +1,6 @@
 import { request, type Dispatcher } from 'undici';
 import { readCapped } from './body';
+import { webHeaders } from './send';
 
 /** Statuses whose Response must not carry a body. */
 const NULL_BODY = new Set([101, 103, 204, 205, 304]);
@@ -28,12 +29,7 @@ export function createLlmFetch(pool: Dispatcher): typeof globalThis.fetch {
       signal: init.signal ?? undefined,
     });
     const bytes = await readCapped(res.body, MAX_RESPONSE_BYTES);
-    const headers = new Headers();
-    for (const [name, value] of Object.entries(res.headers)) {
-      if (Array.isArray(value)) for (const v of value) headers.append(name, v);
-      else if (value !== undefined) headers.set(name, value);
-    }
-    return new BufferedResponse(res.statusCode, headers, NULL_BODY.has(res.statusCode) ? Buffer.alloc(0) : bytes, String(input)) as unknown as Response;
+    return new BufferedResponse(res.statusCode, webHeaders(res.headers), NULL_BODY.has(res.statusCode) ? Buffer.alloc(0) : bytes, String(input)) as unknown as Response;
   };
   return llmFetch as typeof globalThis.fetch;
 }

@@ -216,6 +216,16 @@ export async function send(pool: Dispatcher, req: NetRequest, opts: SendOptions)
   }
 }
 
+/** Response headers as a WHATWG `Headers` (repeated ones appended): what the OpenAI SDK reads. */
+export function webHeaders(h: NetHeaders | undefined): Headers {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(h ?? {})) {
+    if (Array.isArray(value)) for (const v of value) headers.append(name, v);
+    else if (value !== undefined) headers.set(name, value);
+  }
+  return headers;
+}
+
 /** A header as one string (repeated headers joined). */
 export function headerText(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value.join(', ') : value;
