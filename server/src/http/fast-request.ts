@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { BODY_LIMIT_BYTES } from './body';
-import { bodyTooLarge, errorResponse } from './errors';
+import { BODY_LIMIT_BYTES, bodyShapeError, MAX_BODY_DEPTH } from './body';
+import { bodyTooLarge, errorResponse, malformedJson } from './errors';
 import type { AppContext } from './context';
 
 /** A request answered without Express: true when this handler took it. */
@@ -47,4 +47,24 @@ export function serveFast(ctx: AppContext, req: IncomingMessage, res: ServerResp
     if (size > BODY_LIMIT_BYTES) return fail(bodyTooLarge());
     handle(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size)).then((r) => reply(r.status, r.body), fail);
   });
+}
+
+/**
+ * A JSON API body as the Express routes get it from `jsonBody()` (body-parser, then the shape
+ * check): an empty body is `{}`, a byte order mark is not part of the JSON, malformed JSON is a
+ * 400 `malformed_json`, a tree too deep or with a lone surrogate a 400 `validation_failed`.
+ */
+export function parseJsonBody(raw: Buffer): unknown {
+  const text = raw.toString('utf8').replace(/^\uFEFF/, '');
+  let input: unknown = {};
+  if (text.length > 0) {
+    try {
+      input = JSON.parse(text);
+    } catch {
+      throw malformedJson();
+    }
+  }
+  const shape = bodyShapeError(input, MAX_BODY_DEPTH, text);
+  if (shape) throw shape;
+  return input;
 }

@@ -5,9 +5,7 @@ import { NotFoundError } from '../../errors';
 import type { TurnResult } from '../../agent';
 import { actorOf, tenantOf, type AppContext } from '../context';
 import { authenticator } from '../auth';
-import { bodyShapeError } from '../body';
-import { malformedJson } from '../errors';
-import { serveFast, type FastPath } from '../fast-request';
+import { parseJsonBody, serveFast, type FastPath } from '../fast-request';
 import { parseInput } from '../validate';
 
 function turnBody(t: TurnResult) {
@@ -69,18 +67,7 @@ export function conversationsFastPath(ctx: AppContext): FastPath {
     const route = next ? '/v1/conversations/:id/messages' : '/v1/conversations/';
     serveFast(ctx, req, res, route, async (raw) => {
       const { tenant } = await authenticate(req.headers.authorization);
-      let input: unknown = {};
-      // As body-parser: an empty body is `{}`, and a byte order mark is not part of the JSON.
-      const text = raw.toString('utf8').replace(/^\uFEFF/, '');
-      if (text.length > 0) {
-        try {
-          input = JSON.parse(text);
-        } catch {
-          throw malformedJson();
-        }
-      }
-      const shape = bodyShapeError(input, undefined, text);
-      if (shape) throw shape;
+      const input = parseJsonBody(raw);
       if (next) return { status: 200, body: JSON.stringify(await nextMessage(ctx, tenant.id, next[1]!, input)) };
       return { status: 201, body: JSON.stringify(await startConversation(ctx, tenant.id, input)) };
     });
